@@ -1,0 +1,24 @@
+//! AIM (`transact.dll`): form-encoded `x_` fields in, one delimited line out.
+//!
+//! - [`AimRequest`]: client-side builder for the six `x_type`s, validated
+//!   against the guide's limits, encoded with `serde_urlencoded`.
+//! - [`ParsedAimRequest`] / [`decode_form`]: the server direction (the sandbox).
+//! - [`AimResponse`]: the 3.1 response, `parse` from bytes and `encode` to text
+//!   (also CIM's `directResponse`).
+//! - [`outcome`]: the one table from (response code, reason, AVS, card code) to
+//!   what the relay does.
+//! - [`reason`]: reason code → response code and gateway text.
+
+pub mod codes;
+pub mod form;
+pub mod md5;
+pub mod outcome;
+pub mod reason;
+pub mod request;
+pub mod response;
+
+pub use codes::{AvsResult, CardCodeResult, CavvResult, ResponseCode, TransactionType};
+pub use form::{AimRequestError, ParsedAimRequest, decode_form};
+pub use outcome::{BlameField, Outcome, classify};
+pub use request::{AimRequest, BuildError, CardData, Charge, Credentials, LineItem};
+pub use response::{AimParseError, AimResponse, ResponseAddress};

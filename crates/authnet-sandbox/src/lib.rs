@@ -1,0 +1,2 @@
+//! Offline Authorize.Net gateway emulator (being written).
+pub mod xml_api;

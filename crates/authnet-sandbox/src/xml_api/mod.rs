@@ -1,0 +1,1 @@
+//! XML/JSON request.api handler (being written).

@@ -1,0 +1,3 @@
+fn main() {
+    checkout_widget::start();
+}
