@@ -7,6 +7,7 @@
 //! downloaded from GitHub or elsewhere (see `shared/toolchain.md` for why each
 //! tool comes from where it does).
 
+mod bench;
 mod pg;
 mod tools;
 
@@ -228,7 +229,9 @@ fn test_steps(root: &Path, lint: bool, steps: &mut Steps) -> Result<()> {
 fn with_pg(cmd: &[String]) -> Result<()> {
     let (prog, args) = cmd.split_first().context("with-pg needs a command")?;
     let pg = pg::TempPostgres::start()?;
-    let r = sh(Command::new(prog).args(args).env("TEST_DATABASE_URL", pg.url()));
+    let r = sh(Command::new(prog)
+        .args(args)
+        .env("TEST_DATABASE_URL", pg.url()));
     drop(pg);
     r
 }
@@ -236,7 +239,7 @@ fn with_pg(cmd: &[String]) -> Result<()> {
 fn bench(root: &Path, _rest: &[String]) -> Result<()> {
     let env = tools::ensure_all(root, tools::Needs::all())?;
     build_widget(root, &env)?;
-    let mut c = cargo(&env);
-    c.args(["bench", "--workspace", "--exclude", "checkout-widget"]);
-    sh(&mut c)
+    let path = bench::run(root, &mut || cargo(&env))?;
+    eprintln!("xtask: wrote {}", path.display());
+    Ok(())
 }

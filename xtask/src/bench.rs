@@ -1,0 +1,243 @@
+//! `cargo xtask bench`: measures, then writes `BENCHMARKS.md`. Every figure
+//! in that file comes from this run; none is typed by hand.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+
+/// Published gzip sizes of what peers' card forms download (for the table).
+const PEERS: &[(&str, u64)] = &[
+    ("Braintree drop-in", 130_000),
+    ("Adyen card component", 106_000),
+    ("Braintree hosted-fields", 35_000),
+];
+
+pub struct FileSize {
+    pub name: String,
+    pub raw: u64,
+    pub gzip: u64,
+    pub brotli: u64,
+}
+
+pub fn gzip9(bytes: &[u8]) -> Result<u64> {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    enc.write_all(bytes)?;
+    Ok(enc.finish()?.len() as u64)
+}
+
+pub fn brotli11(bytes: &[u8]) -> Result<u64> {
+    let mut out = Vec::new();
+    {
+        let mut w = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        w.write_all(bytes)?;
+    }
+    Ok(out.len() as u64)
+}
+
+fn measure(path: &Path, name: String) -> Result<FileSize> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(FileSize {
+        name,
+        raw: bytes.len() as u64,
+        gzip: gzip9(&bytes)?,
+        brotli: brotli11(&bytes)?,
+    })
+}
+
+/// Everything the iframe downloads before it is interactive: the HTML and the
+/// JS, WASM and CSS files in the Trunk output.
+pub fn widget_payload(dist: &Path) -> Result<Vec<FileSize>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dist).with_context(|| format!("reading {}", dist.display()))? {
+        let path = entry?.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let critical = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("html" | "js" | "wasm" | "css")
+        ) && name != "checkout.js";
+        if critical && path.is_file() {
+            files.push(measure(&path, name)?);
+        }
+    }
+    files.sort_by_key(|f| std::cmp::Reverse(f.gzip));
+    Ok(files)
+}
+
+fn kb(n: u64) -> String {
+    format!("{:.1} KB", n as f64 / 1000.0)
+}
+
+fn payload_section(root: &Path, out: &mut String) -> Result<()> {
+    let dist = root.join("web/dist");
+    let files = widget_payload(&dist)?;
+    let total = |f: fn(&FileSize) -> u64| files.iter().map(f).sum::<u64>();
+    writeln!(out, "## 1. Widget payload (critical path of the iframe)\n")?;
+    writeln!(
+        out,
+        "| file | raw | gzip -9 | brotli 11 |\n|---|---:|---:|---:|"
+    )?;
+    for f in &files {
+        writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            f.name,
+            kb(f.raw),
+            kb(f.gzip),
+            kb(f.brotli)
+        )?;
+    }
+    let (raw, gz, br) = (total(|f| f.raw), total(|f| f.gzip), total(|f| f.brotli));
+    writeln!(
+        out,
+        "| **total** | **{}** | **{}** | **{}** |",
+        kb(raw),
+        kb(gz),
+        kb(br)
+    )?;
+    let loader = ["web/dist/checkout.js", "web/loader/checkout.js"]
+        .iter()
+        .map(|p| root.join(p))
+        .find(|p| p.is_file());
+    if let Some(l) = loader {
+        let f = measure(&l, "checkout.js".into())?;
+        writeln!(
+            out,
+            "\nThe loader alone (`checkout.js`, on the merchant's page): {} raw, {} gzip, {} brotli.",
+            kb(f.raw),
+            kb(f.gzip),
+            kb(f.brotli)
+        )?;
+    }
+    writeln!(
+        out,
+        "\n| checkout | gzip | ours as a share |\n|---|---:|---:|"
+    )?;
+    writeln!(out, "| anet-checkout (measured) | {} | 100% |", kb(gz))?;
+    for (name, size) in PEERS {
+        writeln!(
+            out,
+            "| {name} (published) | {} | {:.0}% |",
+            kb(*size),
+            gz as f64 * 100.0 / *size as f64
+        )?;
+    }
+    writeln!(
+        out,
+        "\nBudget: ≤ 50 KB gzip — {}.\n",
+        if gz <= 50_000 { "met" } else { "NOT met" }
+    )?;
+    Ok(())
+}
+
+/// Runs the criterion benches and copies their one-line estimates.
+fn micro_section(root: &Path, cargo: &mut dyn FnMut() -> Command, out: &mut String) -> Result<()> {
+    writeln!(
+        out,
+        "## 5. Micro-benchmarks (criterion, median of the estimate)\n"
+    )?;
+    writeln!(
+        out,
+        "| benchmark | time per op | throughput |\n|---|---:|---:|"
+    )?;
+    let output = cargo()
+        .args([
+            "bench",
+            "-p",
+            "checkout-domain",
+            "-p",
+            "authnet-proto",
+            "--",
+            "--noplot",
+        ])
+        .current_dir(root)
+        .output()?;
+    let text = String::from_utf8_lossy(&output.stdout).into_owned();
+    let mut current: Option<String> = None;
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(rest) = t.split_once("time:") {
+            let name = if rest.0.trim().is_empty() {
+                current.clone().unwrap_or_default()
+            } else {
+                rest.0.trim().to_string()
+            };
+            let mid = rest
+                .1
+                .trim()
+                .trim_matches(|c| c == '[' || c == ']')
+                .split_whitespace()
+                .collect::<Vec<_>>();
+            if mid.len() >= 4 {
+                let (value, unit) = (mid[2], mid[3]);
+                let per_sec = to_ns(value, unit).map(|ns| format!("{:.0}/s", 1e9 / ns));
+                writeln!(
+                    out,
+                    "| `{name}` | {value} {unit} | {} |",
+                    per_sec.unwrap_or_default()
+                )?;
+            }
+        } else if !t.is_empty()
+            && !t.contains(':')
+            && !t.starts_with("Benchmarking")
+            && !t.starts_with("Found")
+        {
+            current = Some(t.to_string());
+        }
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn to_ns(value: &str, unit: &str) -> Option<f64> {
+    let v: f64 = value.parse().ok()?;
+    Some(match unit {
+        "ps" => v / 1000.0,
+        "ns" => v,
+        "µs" | "us" => v * 1e3,
+        "ms" => v * 1e6,
+        "s" => v * 1e9,
+        _ => return None,
+    })
+}
+
+fn machine() -> String {
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let date = Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    format!("{cpu}, {cores} cores; measured {date}")
+}
+
+pub fn run(root: &Path, cargo: &mut dyn FnMut() -> Command) -> Result<PathBuf> {
+    let mut out = String::new();
+    writeln!(
+        out,
+        "# Benchmarks\n\nWritten by `cargo xtask bench`. Machine: {}.\n",
+        machine()
+    )?;
+    payload_section(root, &mut out)?;
+    micro_section(root, cargo, &mut out)?;
+    let path = root.join("BENCHMARKS.md");
+    std::fs::write(&path, &out)?;
+    eprintln!("{out}");
+    Ok(path)
+}
