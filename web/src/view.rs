@@ -478,7 +478,7 @@ pub fn Checkout(
         <Show when=new_card>
             <fieldset class="anet-group anet-card">
                 <legend class="anet-sr">{move || t().card_details}</legend>
-                <Field slot=Slot::Number form=form locale=locale label=move || t().card_number>
+                <FieldBox at=Slot::Number form=form locale=locale label=move || t().card_number>
                     <div class="anet-input-wrap">
                         <input
                             id=Slot::Number.id()
@@ -501,9 +501,9 @@ pub fn Checkout(
                             {brand_name}
                         </span>
                     </div>
-                </Field>
+                </FieldBox>
                 <div class="anet-row">
-                    <Field slot=Slot::Expiry form=form locale=locale label=move || t().expiry>
+                    <FieldBox at=Slot::Expiry form=form locale=locale label=move || t().expiry>
                         <input
                             id=Slot::Expiry.id()
                             name="exp-date"
@@ -520,11 +520,11 @@ pub fn Checkout(
                             on:input=expiry_input
                             on:blur=move |_| leave(Slot::Expiry)
                         />
-                    </Field>
+                    </FieldBox>
                     {require_code.then(|| code_field(form, locale, code_input, code_hint, leave))}
                 </div>
-                <Field
-                    slot=Slot::Name
+                <FieldBox
+                    at=Slot::Name
                     form=form
                     locale=locale
                     label=move || t().name
@@ -542,7 +542,7 @@ pub fn Checkout(
                         on:input=text_input(Slot::Name)
                         on:blur=move |_| leave(Slot::Name)
                     />
-                </Field>
+                </FieldBox>
                 {require_avs.then(|| billing_fields(form, locale, text_input, leave))}
                 {offer_save
                     .then(|| {
@@ -647,8 +647,8 @@ fn invalid_attr(form: FormModel, slot: Slot) -> impl Fn() -> Option<&'static str
 /// `aria-describedby` points at. The message space is reserved, so showing an
 /// error never moves the layout.
 #[component]
-fn Field<L>(
-    slot: Slot,
+fn FieldBox<L>(
+    at: Slot,
     form: FormModel,
     locale: RwSignal<Locale>,
     label: L,
@@ -658,6 +658,7 @@ fn Field<L>(
 where
     L: Fn() -> &'static str + Send + Sync + 'static,
 {
+    let slot = at;
     let field = form.field(slot);
     let text = move || {
         field.msg.get().map(|m| match m {
@@ -689,12 +690,12 @@ where
 fn code_field(
     form: FormModel,
     locale: RwSignal<Locale>,
-    on_input: impl Fn(ev::Event) + Copy + 'static,
+    on_input: impl Fn(ev::Event) + Copy + Send + Sync + 'static,
     hint: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
-    leave: impl Fn(Slot) + Copy + 'static,
+    leave: impl Fn(Slot) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
-        <Field slot=Slot::Code form=form locale=locale label=move || ui(locale.get()).card_code>
+        <FieldBox at=Slot::Code form=form locale=locale label=move || ui(locale.get()).card_code>
             <input
                 id=Slot::Code.id()
                 name="cvc"
@@ -712,15 +713,15 @@ fn code_field(
                 on:input=on_input
                 on:blur=move |_| leave(Slot::Code)
             />
-        </Field>
+        </FieldBox>
     }
 }
 
 fn billing_fields<H>(
     form: FormModel,
     locale: RwSignal<Locale>,
-    text_input: impl Fn(Slot) -> H + Copy + 'static,
-    leave: impl Fn(Slot) + Copy + 'static,
+    text_input: impl Fn(Slot) -> H + Copy + Send + Sync + 'static,
+    leave: impl Fn(Slot) + Copy + Send + Sync + 'static,
 ) -> impl IntoView
 where
     H: FnMut(ev::Event) + 'static,
@@ -736,7 +737,7 @@ where
     view! {
         <fieldset class="anet-group anet-billing">
             <legend>{move || t().billing}</legend>
-            <Field slot=Slot::Address form=form locale=locale label=move || t().address>
+            <FieldBox at=Slot::Address form=form locale=locale label=move || t().address>
                 <input
                     id=Slot::Address.id()
                     name="address"
@@ -750,10 +751,10 @@ where
                     on:input=text_input(Slot::Address)
                     on:blur=move |_| leave(Slot::Address)
                 />
-            </Field>
+            </FieldBox>
             <div class="anet-row">
-                <Field
-                    slot=Slot::City
+                <FieldBox
+                    at=Slot::City
                     form=form
                     locale=locale
                     label=move || t().city
@@ -770,9 +771,9 @@ where
                         on:input=text_input(Slot::City)
                         on:blur=move |_| leave(Slot::City)
                     />
-                </Field>
-                <Field
-                    slot=Slot::State
+                </FieldBox>
+                <FieldBox
+                    at=Slot::State
                     form=form
                     locale=locale
                     label=move || t().state
@@ -789,10 +790,10 @@ where
                         on:input=text_input(Slot::State)
                         on:blur=move |_| leave(Slot::State)
                     />
-                </Field>
+                </FieldBox>
             </div>
             <div class="anet-row">
-                <Field slot=Slot::Zip form=form locale=locale label=move || t().zip>
+                <FieldBox at=Slot::Zip form=form locale=locale label=move || t().zip>
                     <input
                         id=Slot::Zip.id()
                         name="zip"
@@ -807,8 +808,8 @@ where
                         on:input=text_input(Slot::Zip)
                         on:blur=move |_| leave(Slot::Zip)
                     />
-                </Field>
-                <Field slot=Slot::Country form=form locale=locale label=move || t().country>
+                </FieldBox>
+                <FieldBox at=Slot::Country form=form locale=locale label=move || t().country>
                     <input
                         id=Slot::Country.id()
                         name="country"
@@ -820,7 +821,7 @@ where
                         on:input=text_input(Slot::Country)
                         on:blur=move |_| leave(Slot::Country)
                     />
-                </Field>
+                </FieldBox>
             </div>
         </fieldset>
     }
@@ -831,7 +832,7 @@ fn saved_card_option(
     expired: bool,
     form: FormModel,
     locale: RwSignal<Locale>,
-) -> impl IntoView {
+) -> impl IntoView + use<> {
     let t = move || ui(locale.get());
     let id = card.id.clone();
     let id_checked = id.clone();
@@ -881,18 +882,18 @@ fn build_request(
             let card = form.card_form();
             if let Err(errs) = validate_card_form(&card, &rules.policy, rules.today()) {
                 for e in errs {
-                    if let Some(slot) = Slot::from_field(e.field) {
-                        if !errors.iter().any(|(s, _)| *s == slot) {
-                            errors.push((slot, Msg::Code(e.code)));
-                        }
+                    if let Some(slot) = Slot::from_field(e.field)
+                        && !errors.iter().any(|(s, _)| *s == slot)
+                    {
+                        errors.push((slot, Msg::Code(e.code)));
                     }
                 }
             }
             // The name is optional but checked when filled in.
-            if let Some(code) = form.verdict(Slot::Name, rules, saved) {
-                if !errors.iter().any(|(s, _)| *s == Slot::Name) {
-                    errors.push((Slot::Name, Msg::Code(code)));
-                }
+            if let Some(code) = form.verdict(Slot::Name, rules, saved)
+                && !errors.iter().any(|(s, _)| *s == Slot::Name)
+            {
+                errors.push((Slot::Name, Msg::Code(code)));
             }
             PaymentInput::NewCard {
                 number: CardNumberInput(card_digits(&card.number)),

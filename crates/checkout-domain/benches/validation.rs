@@ -5,8 +5,8 @@ mod native {
     use std::hint::black_box;
 
     use checkout_domain::{
-        AddressRequirements, BillingInput, CardForm, CardFormPolicy, YearMonth,
-        check_card_number, format_card_number, validate_card_form,
+        AddressRequirements, BillingInput, CardForm, CardFormPolicy, YearMonth, check_card_number,
+        format_card_number, validate_card_form,
     };
     use criterion::{Criterion, Throughput};
 

@@ -138,76 +138,66 @@ fn phone_char(c: char) -> bool {
 /// Static codes per field, so `ValidationError::code` stays `&'static str`.
 struct Codes {
     field: Field,
-    required: &'static str,
+    /// `None` for fields that are never required (company).
+    required: Option<&'static str>,
     too_long: &'static str,
     characters: &'static str,
 }
 
-const fn codes(
-    field: Field,
-    required: &'static str,
-    too_long: &'static str,
-    characters: &'static str,
-) -> Codes {
-    Codes {
-        field,
-        required,
-        too_long,
-        characters,
-    }
-}
-
-const FIRST_NAME: Codes = codes(
-    Field::FirstName,
-    "first_name.required",
-    "first_name.too_long",
-    "first_name.characters",
-);
-const LAST_NAME: Codes = codes(
-    Field::LastName,
-    "last_name.required",
-    "last_name.too_long",
-    "last_name.characters",
-);
-// Company is never required: "company.required" does not exist, so reuse the
-// characters code as a placeholder that the `required = false` path never emits.
-const COMPANY: Codes = codes(
-    Field::Company,
-    "company.characters",
-    "company.too_long",
-    "company.characters",
-);
-const ADDRESS: Codes = codes(
-    Field::Address,
-    "address.required",
-    "address.too_long",
-    "address.characters",
-);
-const CITY: Codes = codes(
-    Field::City,
-    "city.required",
-    "city.too_long",
-    "city.characters",
-);
-const STATE: Codes = codes(
-    Field::State,
-    "state.required",
-    "state.too_long",
-    "state.characters",
-);
-const ZIP: Codes = codes(Field::Zip, "zip.required", "zip.too_long", "zip.characters");
-const COUNTRY: Codes = codes(
-    Field::Country,
-    "country.required",
-    "country.too_long",
-    "country.characters",
-);
-const PHONE: Codes = codes(
-    Field::Phone,
-    "phone.required",
-    "phone.too_long",
-    "phone.characters",
-);
+const FIRST_NAME: Codes = Codes {
+    field: Field::FirstName,
+    required: Some("first_name.required"),
+    too_long: "first_name.too_long",
+    characters: "first_name.characters",
+};
+const LAST_NAME: Codes = Codes {
+    field: Field::LastName,
+    required: Some("last_name.required"),
+    too_long: "last_name.too_long",
+    characters: "last_name.characters",
+};
+const COMPANY: Codes = Codes {
+    field: Field::Company,
+    required: None,
+    too_long: "company.too_long",
+    characters: "company.characters",
+};
+const ADDRESS: Codes = Codes {
+    field: Field::Address,
+    required: Some("address.required"),
+    too_long: "address.too_long",
+    characters: "address.characters",
+};
+const CITY: Codes = Codes {
+    field: Field::City,
+    required: Some("city.required"),
+    too_long: "city.too_long",
+    characters: "city.characters",
+};
+const STATE: Codes = Codes {
+    field: Field::State,
+    required: Some("state.required"),
+    too_long: "state.too_long",
+    characters: "state.characters",
+};
+const ZIP: Codes = Codes {
+    field: Field::Zip,
+    required: Some("zip.required"),
+    too_long: "zip.too_long",
+    characters: "zip.characters",
+};
+const COUNTRY: Codes = Codes {
+    field: Field::Country,
+    required: Some("country.required"),
+    too_long: "country.too_long",
+    characters: "country.characters",
+};
+const PHONE: Codes = Codes {
+    field: Field::Phone,
+    required: Some("phone.required"),
+    too_long: "phone.too_long",
+    characters: "phone.characters",
+};
 
 /// Trim, then: empty → required/None, too long, disallowed characters.
 fn text(
@@ -219,10 +209,9 @@ fn text(
 ) -> Result<Option<String>, ValidationError> {
     let t = input.trim();
     if t.is_empty() {
-        return if required {
-            Err(ValidationError::new(c.field, c.required))
-        } else {
-            Ok(None)
+        return match c.required.filter(|_| required) {
+            Some(code) => Err(ValidationError::new(c.field, code)),
+            None => Ok(None),
         };
     }
     if t.chars().count() > max {
@@ -465,6 +454,9 @@ pub fn billing_field_error(
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn codes_of(r: Result<BillingAddress, Vec<ValidationError>>) -> Vec<&'static str> {
         r.err()

@@ -263,8 +263,8 @@ fn leading_digits(input: &str, max: usize) -> ([u8; MAX_DIGITS], usize) {
         if n >= max.min(MAX_DIGITS) {
             break;
         }
-        if let Some(d) = c.to_digit(10).filter(|_| c.is_ascii_digit()) {
-            out[n] = d as u8;
+        if c.is_ascii_digit() {
+            out[n] = c as u8 - b'0';
             n += 1;
         }
     }
@@ -637,6 +637,9 @@ pub fn card_digits(input: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     /// Gateway sandbox test cards (fact sheet §4.2), with the brand we assign.
     pub(crate) const SANDBOX_CARDS: &[(&str, Brand)] = &[

@@ -110,6 +110,9 @@ pub fn check_card_code_input(input: &str, brand: Option<Brand>) -> FieldState<Ca
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn code(input: &str, brand: Option<Brand>) -> &'static str {
         match CardCode::parse(input, brand) {

@@ -91,7 +91,11 @@ impl core::fmt::Display for Field {
 ///
 /// `code` is stable (`"card_number.luhn"`, `"expiry.past"`, `"zip.format"`, …;
 /// the full list is [`ALL_CODES`]); `message` is the English text for that code.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+///
+/// Serializes as `{"field": "...", "code": "...", "message": "..."}`; there is no
+/// `Deserialize` (the code is `&'static str`): rebuild one read from JSON with
+/// [`ValidationError::from_code`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{message}")]
 pub struct ValidationError {
     pub field: Field,
@@ -107,6 +111,12 @@ impl ValidationError {
             code,
             message: message_en(code).to_owned(),
         }
+    }
+
+    /// Rebuilds an error from a code received as text (e.g. the relay's JSON);
+    /// `None` if the code is not one of ours.
+    pub fn from_code(field: Field, code: &str) -> Option<Self> {
+        known_code(code).map(|code| ValidationError::new(field, code))
     }
 
     /// The message for this error's code in `locale`.
@@ -455,6 +465,9 @@ pub fn code_count() -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn field_names_match_serde() {
@@ -504,6 +517,13 @@ mod tests {
         let e = ValidationError::new(Field::Expiry, "expiry.past");
         assert_eq!(e.to_string(), "This card has expired.");
         assert_eq!(e.localized(Locale::Es), "Esta tarjeta está vencida.");
+    }
+
+    #[test]
+    fn rebuild_from_code() {
+        let e = ValidationError::from_code(Field::Zip, "zip.format");
+        assert_eq!(e, Some(ValidationError::new(Field::Zip, "zip.format")));
+        assert_eq!(ValidationError::from_code(Field::Zip, "zip.bogus"), None);
     }
 
     #[test]

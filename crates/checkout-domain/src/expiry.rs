@@ -43,6 +43,39 @@ impl YearMonth {
         }
     }
 
+    /// The month before (December of the previous year after January).
+    /// Useful to the relay: a shopper west of UTC may still be in the previous
+    /// month, so the server can judge "expired" against `today.prev()` near a
+    /// month boundary instead of rejecting a card the widget accepted.
+    pub fn prev(self) -> YearMonth {
+        if self.month <= 1 {
+            YearMonth {
+                year: self.year.saturating_sub(1),
+                month: 12,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month - 1,
+            }
+        }
+    }
+
+    /// The month after.
+    pub fn next(self) -> YearMonth {
+        if self.month >= 12 {
+            YearMonth {
+                year: self.year.saturating_add(1),
+                month: 1,
+            }
+        } else {
+            YearMonth {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
     /// Months since year 0 (for distance arithmetic).
     fn index(&self) -> u32 {
         u32::from(self.year) * 12 + u32::from(self.month.saturating_sub(1))
@@ -354,6 +387,9 @@ fn format_expiry(input: &str, inserting: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const TODAY: YearMonth = YearMonth {
         year: 2026,
@@ -430,6 +466,43 @@ mod tests {
         assert_eq!(p("7", "202"), Err("expiry.format"));
         assert_eq!(p("x", "27"), Err("expiry.format"));
         assert_eq!(p("1", "26"), Err("expiry.past"));
+    }
+
+    #[test]
+    fn month_arithmetic() {
+        assert_eq!(YearMonth::new(2026, 13), None);
+        assert_eq!(YearMonth::new(2026, 0), None);
+        assert_eq!(
+            YearMonth::new(2026, 1).map(YearMonth::prev),
+            YearMonth::new(2025, 12)
+        );
+        assert_eq!(
+            YearMonth::new(2026, 12).map(YearMonth::next),
+            YearMonth::new(2027, 1)
+        );
+        assert_eq!(TODAY.prev().next(), TODAY);
+        // The relay's lenient check: a card expiring last month is accepted
+        // against `today.prev()` (shopper still in that month locally).
+        let last_month = YearMonth {
+            year: 2026,
+            month: 10,
+        };
+        assert!(Expiry::from_year_month(last_month, TODAY.prev()).is_ok());
+        assert_eq!(
+            Expiry::from_year_month(last_month, TODAY).map_err(|e| e.code),
+            Err("expiry.past")
+        );
+        assert_eq!(
+            Expiry::from_year_month(
+                YearMonth {
+                    year: 2027,
+                    month: 0
+                },
+                TODAY
+            )
+            .map_err(|e| e.code),
+            Err("expiry.month")
+        );
     }
 
     #[test]

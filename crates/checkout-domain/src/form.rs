@@ -149,6 +149,9 @@ pub fn validate_card_form(
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const TODAY: YearMonth = YearMonth {
         year: 2026,

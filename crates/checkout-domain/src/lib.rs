@@ -60,3 +60,7 @@ pub use form::{BrandPolicy, CardForm, CardFormPolicy, ValidCard, validate_card_f
 pub use money::Amount;
 pub use secret::Secret;
 pub use state::FieldState;
+
+// Unit tests also run in headless Chromium (`cargo test --target wasm32-unknown-unknown`).
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

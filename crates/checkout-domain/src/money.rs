@@ -222,7 +222,10 @@ impl<'de> Deserialize<'de> for Amount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // In the browser, the same tests run under wasm-bindgen-test.
     use rust_decimal_macros::dec;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn code(r: Result<Amount, ValidationError>) -> &'static str {
         match r {

@@ -73,10 +73,6 @@ impl<'a> Fields<'a> {
         Ok(Fields { parent: &node.name, nodes, used: vec![false; nodes.len()], pos: 0, form, ignore })
     }
 
-    pub fn form(&self) -> Form {
-        self.form
-    }
-
     fn skip_ignored(&mut self) {
         while self.pos < self.nodes.len() && self.ignore.contains(&self.nodes[self.pos].name.as_str()) {
             self.used[self.pos] = true;

@@ -456,39 +456,6 @@ pub(crate) fn parse_json(bytes: &[u8], root_name: Option<&str>) -> Result<Docume
 
 // ---------------------------------------------------------------- JSON write
 
-fn json_value(node: &Node) -> serde_json::Value {
-    use serde_json::Value;
-    match &node.body {
-        Body::Text(t) => Value::String(t.clone()),
-        Body::Children(children) if node.flatten => Value::Array(children.iter().map(json_value).collect()),
-        Body::Children(children) if children.is_empty() => Value::String(String::new()),
-        Body::Children(children) => json_object(children),
-    }
-}
-
-fn json_object(children: &[Node]) -> serde_json::Value {
-    // Group same-named siblings (they are adjacent in schema order).
-    let mut entries: Vec<(String, serde_json::Value)> = Vec::new();
-    let mut i = 0;
-    while i < children.len() {
-        let name = &children[i].name;
-        let mut j = i;
-        while j < children.len() && children[j].name == *name {
-            j += 1;
-        }
-        let group = &children[i..j];
-        let value = if group.len() > 1 || group[0].repeated {
-            serde_json::Value::Array(group.iter().map(json_value).collect())
-        } else {
-            json_value(&group[0])
-        };
-        entries.push((name.clone(), value));
-        i = j;
-    }
-    // serde_json::Map may sort keys; write objects ourselves to keep schema order.
-    serde_json::Value::Object(entries.into_iter().collect())
-}
-
 /// Writes a node's content as JSON, keeping schema order of keys.
 fn write_json_value(out: &mut String, node: &Node) {
     match &node.body {
@@ -570,7 +537,3 @@ pub(crate) fn write_json(root: &Node, wrap: bool, bom: bool) -> Vec<u8> {
     out.into_bytes()
 }
 
-#[allow(dead_code)]
-pub(crate) fn to_json_value(root: &Node) -> serde_json::Value {
-    json_object(root.children())
-}

@@ -1,0 +1,647 @@
+//! The pay flow — the core of the relay.
+//!
+//! 1. Validate again with the domain crate (nothing changes on a bad input).
+//! 2. Card-testing limits (no gateway call when refused).
+//! 3. Claim the session: `open → processing` with a conditional UPDATE, so
+//!    concurrent pays (double clicks, retries, other relay instances) get one
+//!    winner; the others wait for its outcome and report it.
+//! 4. Write the ledger row (`pending`) BEFORE calling the gateway.
+//! 5. Call the gateway in a task of its own (a client that goes away, or a
+//!    shutdown, does not cancel a payment half-way); an uncertain outcome is
+//!    resolved by resending the identical request inside the duplicate window.
+//! 6. Record the outcome on the ledger row and the session; on approval with
+//!    "save", store the card in the shopper's CIM profile (a CIM failure never
+//!    hides the approved charge).
+
+pub mod answer;
+pub mod messages;
+pub mod operations;
+pub mod request;
+pub mod resolve;
+pub mod session;
+pub mod wallet;
+
+use std::time::Duration;
+
+use authnet_proto::aim::TransactionType;
+use checkout_api::{
+    CreateSessionRequest, FieldError, PayRequest, PayResponse, PayResult, PaymentInput,
+    PaymentMode, SessionStatus, ShippingInput,
+};
+use checkout_domain::{
+    AddressRequirements, BillingAddress, CardCode, CardCodePolicy, CardForm, CardFormPolicy,
+    ValidCard, ValidationError, validate_card_form, validate_shipping,
+};
+
+use crate::AppState;
+use crate::error::AppError;
+use crate::http::ClientIp;
+use crate::limits::Refused;
+use crate::storage::{AddressRow, AttemptRow, CardRow, PaymentFinish, SessionRow, new_id, now};
+use answer::{Answer, Decision, Sent, decide, send_resolving};
+use messages::{blamed_fields, shopper_message};
+use session::{effective_status, mode_from_str, today};
+
+/// What the shopper pays with, validated.
+pub enum Instrument {
+    NewCard(Box<ValidCard>),
+    Saved {
+        card: CardRow,
+        customer_profile_id: String,
+        card_code: Option<CardCode>,
+    },
+}
+
+pub enum Shipping {
+    Saved(AddressRow),
+    New(BillingAddress),
+}
+
+pub struct Prepared {
+    pub instrument: Instrument,
+    pub shipping: Option<Shipping>,
+    pub save: bool,
+}
+
+fn field_error(prefix: &str, e: &ValidationError) -> FieldError {
+    let name = e.field.as_str();
+    let field = if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    };
+    FieldError {
+        field,
+        code: e.code.to_owned(),
+        message: e.message.clone(),
+    }
+}
+
+fn is_card_field(e: &ValidationError) -> bool {
+    matches!(
+        e.field,
+        checkout_domain::Field::CardNumber
+            | checkout_domain::Field::Expiry
+            | checkout_domain::Field::CardCode
+    )
+}
+
+/// Validates the pay request against the session; every problem is reported.
+pub async fn prepare(
+    state: &AppState,
+    s: &SessionRow,
+    req: PayRequest,
+) -> Result<Prepared, AppError> {
+    let mut errors = Vec::new();
+    let today = today();
+    let save = req.save && s.offer_save && s.shopper_reference.is_some();
+    let instrument = match req.payment {
+        PaymentInput::NewCard {
+            number,
+            expiry,
+            card_code,
+            billing,
+        } => {
+            let policy = CardFormPolicy {
+                card_code: if s.require_card_code {
+                    CardCodePolicy::Required
+                } else {
+                    CardCodePolicy::Optional
+                },
+                address: AddressRequirements {
+                    require_address: s.require_avs,
+                    require_zip: s.require_avs,
+                    require_name: false,
+                },
+                ..CardFormPolicy::default()
+            };
+            let form = CardForm {
+                number: number.0,
+                expiry,
+                card_code: card_code.0,
+                billing,
+            };
+            match validate_card_form(&form, &policy, today) {
+                Ok(card) => Some(Instrument::NewCard(Box::new(card))),
+                Err(errs) => {
+                    for e in &errs {
+                        let prefix = if is_card_field(e) { "" } else { "billing" };
+                        errors.push(field_error(prefix, e));
+                    }
+                    None
+                }
+            }
+        }
+        PaymentInput::SavedCard {
+            payment_method_id,
+            card_code,
+        } => {
+            let not_found = || FieldError {
+                field: "payment_method_id".into(),
+                code: "payment_method.not_found".into(),
+                message: "This saved card is not available.".into(),
+            };
+            let shopper = match &s.shopper_reference {
+                Some(r) => state.db.get_shopper(r).await?,
+                None => None,
+            };
+            let card = match &shopper {
+                Some(sh) => state.db.get_card(&sh.reference, &payment_method_id).await?,
+                None => None,
+            };
+            match (shopper, card) {
+                (Some(sh), Some(card)) => {
+                    let view = session::card_view(&card, today);
+                    let brand = card.brand.as_deref().and_then(checkout_domain::Brand::from_str_opt);
+                    let code = match card_code.as_ref().map(|c| c.0.trim()).filter(|c| !c.is_empty()) {
+                        Some(c) => match CardCode::parse(c, brand) {
+                            Ok(code) => Some(code),
+                            Err(e) => {
+                                errors.push(field_error("", &e));
+                                None
+                            }
+                        },
+                        None if s.require_card_code => {
+                            errors.push(field_error(
+                                "",
+                                &ValidationError::new(
+                                    checkout_domain::Field::CardCode,
+                                    "card_code.required",
+                                ),
+                            ));
+                            None
+                        }
+                        None => None,
+                    };
+                    if view.expired {
+                        errors.push(FieldError {
+                            field: "payment_method_id".into(),
+                            code: "payment_method.expired".into(),
+                            message: "This saved card has expired. Please use a different card."
+                                .into(),
+                        });
+                    }
+                    Some(Instrument::Saved {
+                        card,
+                        customer_profile_id: sh.customer_profile_id,
+                        card_code: code,
+                    })
+                }
+                _ => {
+                    errors.push(not_found());
+                    None
+                }
+            }
+        }
+    };
+    let shipping = match req.shipping {
+        None => None,
+        Some(ShippingInput::Saved { address_id }) => {
+            let row = match &s.shopper_reference {
+                Some(r) => state.db.get_address(r, &address_id).await?,
+                None => None,
+            };
+            match row {
+                Some(a) => Some(Shipping::Saved(a)),
+                None => {
+                    errors.push(FieldError {
+                        field: "shipping.address_id".into(),
+                        code: "address.not_found".into(),
+                        message: "This saved address is not available.".into(),
+                    });
+                    None
+                }
+            }
+        }
+        Some(ShippingInput::New { address }) => match validate_shipping(&address) {
+            Ok(a) => Some(Shipping::New(a)),
+            Err(errs) => {
+                errors.extend(errs.iter().map(|e| field_error("shipping", e)));
+                None
+            }
+        },
+    };
+    match instrument {
+        Some(instrument) if errors.is_empty() => Ok(Prepared {
+            instrument,
+            shipping,
+            save,
+        }),
+        _ => Err(AppError::Validation(errors)),
+    }
+}
+
+fn rate_limited(state: &AppState, r: Refused) -> AppError {
+    let (scope, wait, message) = match r {
+        Refused::Ip(w) => (
+            "ip",
+            w,
+            "Too many payment attempts from your network. Please wait a minute and try again.",
+        ),
+        Refused::Session(w) => (
+            "session",
+            w,
+            "Too many payment attempts on this checkout. Please wait a minute and try again.",
+        ),
+    };
+    state.metrics.rate_limited(scope);
+    tracing::warn!(scope, "pay request rate limited");
+    AppError::RateLimited {
+        message: message.into(),
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
+fn too_many_attempts(state: &AppState) -> AppError {
+    state.metrics.rate_limited("session_attempts");
+    AppError::RateLimited {
+        message: "This checkout has reached its limit of payment attempts. Please contact the store."
+            .into(),
+        retry_after_secs: 3600,
+    }
+}
+
+/// The pay endpoint's logic.
+pub async fn pay(
+    state: &AppState,
+    s: SessionRow,
+    req: PayRequest,
+    ip: ClientIp,
+) -> Result<PayResponse, AppError> {
+    match effective_status(&s) {
+        SessionStatus::Open => {}
+        SessionStatus::Processing => return wait_for_outcome(state, &s.id).await,
+        SessionStatus::Expired => return Err(AppError::Expired),
+        SessionStatus::Declined => return answer_from_session(state, &s).await,
+        _ => return answer_from_session(state, &s).await,
+    }
+    let prepared = prepare(state, &s, req).await?;
+    if s.attempts >= i64::from(state.config.limits.session_attempts) {
+        return Err(too_many_attempts(state));
+    }
+    state
+        .limits
+        .check_pay(&s.id, &ip.key())
+        .map_err(|r| rate_limited(state, r))?;
+
+    if !state
+        .db
+        .claim_session_for_payment(&s.id, state.config.limits.session_attempts, now())
+        .await?
+    {
+        let cur = state
+            .db
+            .get_session(&s.id)
+            .await?
+            .ok_or(AppError::NotFound("session"))?;
+        return match effective_status(&cur) {
+            SessionStatus::Processing => wait_for_outcome(state, &s.id).await,
+            SessionStatus::Open => Err(too_many_attempts(state)),
+            SessionStatus::Expired => Err(AppError::Expired),
+            _ => answer_from_session(state, &cur).await,
+        };
+    }
+    let order: CreateSessionRequest = serde_json::from_str(&s.order_json)
+        .map_err(|e| AppError::Internal(format!("stored order unreadable: {e}")))?;
+
+    // The attempt runs in its own task: it completes even if the client
+    // disconnects or the request times out; shutdown waits for it.
+    let st = state.clone();
+    let task = tokio::spawn(async move {
+        let _guard = st.inflight.enter();
+        attempt(&st, s, order, prepared, ip).await
+    });
+    task.await
+        .map_err(|e| AppError::Internal(format!("payment task failed: {e}")))?
+}
+
+#[tracing::instrument(skip_all, fields(session = %s.id))]
+async fn attempt(
+    state: &AppState,
+    s: SessionRow,
+    order: CreateSessionRequest,
+    p: Prepared,
+    ip: ClientIp,
+) -> Result<PayResponse, AppError> {
+    let mode = mode_from_str(&s.mode);
+    let kind = match mode {
+        PaymentMode::AuthCapture => TransactionType::AuthCapture,
+        PaymentMode::AuthOnly => TransactionType::AuthOnly,
+    };
+    let (channel, brand, last4, expiry, cpid, ppid) = match &p.instrument {
+        Instrument::NewCard(c) => (
+            "aim",
+            c.number.brand().map(|b| b.as_str().to_owned()),
+            c.number.last4().to_owned(),
+            format!("{:02}/{:04}", c.expiry.month(), c.expiry.year()),
+            None,
+            None,
+        ),
+        Instrument::Saved {
+            card,
+            customer_profile_id,
+            ..
+        } => (
+            "cim",
+            card.brand.clone(),
+            card.last4.clone(),
+            format!("{:02}/{:04}", card.exp_month, card.exp_year),
+            Some(customer_profile_id.clone()),
+            Some(card.payment_profile_id.clone()),
+        ),
+    };
+    let shipping_address_id = match &p.shipping {
+        Some(Shipping::Saved(a)) if channel == "cim" => Some(a.address_id.clone()),
+        _ => None,
+    };
+    let row = AttemptRow {
+        id: new_id("pa_"),
+        session_id: s.id.clone(),
+        kind: kind.as_response_str().to_owned(),
+        channel: channel.to_owned(),
+        state: "pending".into(),
+        amount: s.amount.clone(),
+        invoice_number: Some(s.invoice_number.clone()),
+        customer_profile_id: cpid,
+        payment_profile_id: ppid,
+        shipping_address_id,
+        brand: brand.clone(),
+        last4: Some(last4.clone()),
+        expiry: Some(expiry),
+        client_ip: ip.0.map(|i| i.to_string()),
+        created_at: now(),
+        ..AttemptRow::default()
+    };
+    if let Err(e) = state.db.insert_attempt(&row).await {
+        // Nothing was sent: give the session back.
+        let _ = state.db.transition_session(&s.id, "processing", "open").await;
+        return Err(e.into());
+    }
+    tracing::info!(attempt = %row.id, channel, kind = %kind.as_response_str(), "sending payment");
+
+    let sent = match &p.instrument {
+        Instrument::NewCard(card) => {
+            let req = request::aim_charge(state, &s, &order, kind, card, p.shipping.as_ref(), &ip)?;
+            let sent = send_resolving(state, &row.id, || async {
+                state.gateway.aim(&req).await.map(|r| Answer::Aim(Box::new(r)))
+            })
+            .await;
+            if let Sent::Unknown(_) = &sent {
+                resolve::spawn_background_aim(state.clone(), s.id.clone(), row.clone(), req);
+            }
+            sent
+        }
+        Instrument::Saved { card_code, .. } => {
+            let req = request::cim_charge(state, &s, &order, kind, &row, card_code.as_ref(), &ip)?;
+            send_resolving(state, &row.id, || async {
+                state.gateway.api(&req).await.map(request::cim_answer)
+            })
+            .await
+        }
+    };
+
+    match sent {
+        Sent::NotSent(reason) => {
+            tracing::warn!(attempt = %row.id, %reason, "payment not sent");
+            let d = Decision::Error {
+                code: "error.try_again".into(),
+                retryable: true,
+                reason: 0,
+                gateway_text: reason,
+            };
+            finish_charge(state, &s, &row, &d, None).await
+        }
+        Sent::Unknown(reason) => {
+            tracing::error!(attempt = %row.id, %reason, "payment outcome still unknown");
+            state.metrics.payment(channel, "uncertain");
+            state
+                .db
+                .audit(Some(&s.id), "relay", "payment.uncertain", &format!("attempt={}", row.id))
+                .await?;
+            Ok(PayResponse {
+                result: PayResult::Error,
+                status: SessionStatus::Processing,
+                transaction_id: None,
+                brand,
+                last4: Some(last4),
+                message_code: "error.uncertain".into(),
+                message: shopper_message("error.uncertain").into(),
+                fields: vec![],
+                can_retry: false,
+            })
+        }
+        Sent::Answered { answer, resent } => {
+            let d = decide(&answer, kind);
+            if resent {
+                tracing::info!(attempt = %row.id, outcome = d.state(), "uncertain outcome resolved by resend");
+            }
+            if let Decision::Partial { trans_id } = &d {
+                operations::void_quietly(state, trans_id).await;
+            }
+            let resp = finish_charge(state, &s, &row, &d, Some(&answer)).await?;
+            if matches!(d, Decision::Approved { .. }) {
+                if let Instrument::NewCard(card) = &p.instrument {
+                    if p.save {
+                        let outcome =
+                            wallet::save_card(state, &s, card, p.shipping.as_ref()).await;
+                        let _ = state.db.set_save_outcome(&s.id, &outcome).await;
+                    }
+                } else if p.save {
+                    if let Some(Shipping::New(addr)) = &p.shipping {
+                        let outcome = wallet::save_address_only(state, &s, addr).await;
+                        let _ = state.db.set_save_outcome(&s.id, &outcome).await;
+                    }
+                }
+            }
+            Ok(resp)
+        }
+    }
+}
+
+/// Writes a charge attempt's outcome to the ledger and the session, and
+/// builds the shopper's answer.
+pub async fn finish_charge(
+    state: &AppState,
+    s: &SessionRow,
+    row: &AttemptRow,
+    d: &Decision,
+    answer: Option<&Answer>,
+) -> Result<PayResponse, AppError> {
+    state.db.settle_attempt(&row.id, &d.to_result(answer)).await?;
+    let auth_only = s.mode == "auth_only";
+    let code = d.code();
+    // Attempts used so far (this one included, counted at claim time).
+    let cur = state.db.get_session(&s.id).await?.ok_or(AppError::NotFound("session"))?;
+    let attempts_left = cur.attempts < i64::from(state.config.limits.session_attempts);
+    let mut f = PaymentFinish {
+        brand: row.brand.clone(),
+        last4: row.last4.clone(),
+        customer_profile_id: row.customer_profile_id.clone(),
+        payment_profile_id: row.payment_profile_id.clone(),
+        amount_authorized: "0.00".into(),
+        amount_captured: "0.00".into(),
+        ..PaymentFinish::default()
+    };
+    let approved = |f: &mut PaymentFinish| {
+        f.status = if auth_only { "authorized" } else { "approved" }.into();
+        f.transaction_id = d.trans_id().map(str::to_owned);
+        f.amount_authorized = s.amount.clone();
+        f.amount_captured = if auth_only { "0.00".into() } else { s.amount.clone() };
+    };
+    let (result, can_retry) = match d {
+        Decision::Approved {
+            auth_code,
+            avs,
+            card_code,
+            ..
+        } => {
+            approved(&mut f);
+            f.auth_code = Some(auth_code.clone()).filter(|a| !a.is_empty());
+            f.avs_result = avs.clone();
+            f.card_code_result = card_code.clone();
+            (PayResult::Approved, false)
+        }
+        Decision::Held { .. } => {
+            approved(&mut f);
+            f.last_error_code = Some(code.clone());
+            f.last_error = Some("Held for review by the gateway's fraud filters.".into());
+            (PayResult::Approved, false)
+        }
+        Decision::Declined { .. } | Decision::Partial { .. } => {
+            f.status = if attempts_left { "open" } else { "declined" }.into();
+            f.last_error_code = Some(code.clone());
+            f.last_error = Some(shopper_message(&code).into());
+            (PayResult::Declined, attempts_left)
+        }
+        Decision::Error { retryable, .. } => {
+            f.status = if attempts_left { "open" } else { "declined" }.into();
+            f.last_error_code = Some(code.clone());
+            f.last_error = Some(shopper_message(&code).into());
+            (PayResult::Error, attempts_left && *retryable)
+        }
+    };
+    if let Decision::Error { gateway_text, reason, .. } = d {
+        tracing::warn!(attempt = %row.id, reason = *reason, gateway = %gateway_text, "payment error");
+    }
+    // Avs/card-code results are kept on declines too (useful to the merchant).
+    if let Some(Answer::Aim(r)) = answer {
+        if f.avs_result.is_none() {
+            f.avs_result = r.avs_result.as_ref().map(|a| a.as_str().to_owned());
+        }
+        if f.card_code_result.is_none() {
+            f.card_code_result = r.card_code_result.as_ref().map(|a| a.as_str().to_owned());
+        }
+    }
+    state.db.finish_payment(&s.id, &f).await?;
+    let channel = row.channel.as_str();
+    state.metrics.payment(channel, d.state());
+    state
+        .db
+        .audit(
+            Some(&s.id),
+            "relay",
+            &format!("payment.{}", d.state()),
+            &format!(
+                "attempt={} code={} reason={} transaction={}",
+                row.id,
+                code,
+                d.reason().unwrap_or(0),
+                d.trans_id().unwrap_or("-")
+            ),
+        )
+        .await?;
+    tracing::info!(attempt = %row.id, outcome = d.state(), code = %code, "payment finished");
+    Ok(PayResponse {
+        result,
+        status: session::status_from_str(&f.status),
+        transaction_id: f.transaction_id.clone(),
+        brand: row.brand.clone(),
+        last4: row.last4.clone(),
+        message: shopper_message(&code).into(),
+        fields: blamed_fields(&code),
+        message_code: code,
+        can_retry,
+    })
+}
+
+/// The answer for a session whose payment already finished (a repeated or
+/// concurrent pay): the recorded outcome, never a second charge.
+pub async fn answer_from_session(state: &AppState, s: &SessionRow) -> Result<PayResponse, AppError> {
+    let status = effective_status(s);
+    let attempts = state.db.attempts_for_session(&s.id).await?;
+    let last_charge = attempts
+        .iter()
+        .rev()
+        .find(|a| a.kind == "auth_capture" || a.kind == "auth_only");
+    let paid = matches!(
+        status,
+        SessionStatus::Approved
+            | SessionStatus::Authorized
+            | SessionStatus::Captured
+            | SessionStatus::Voided
+            | SessionStatus::Refunded
+    );
+    if paid {
+        return Ok(PayResponse {
+            result: PayResult::Approved,
+            status,
+            transaction_id: s.transaction_id.clone(),
+            brand: s.brand.clone(),
+            last4: s.last4.clone(),
+            message_code: "approved".into(),
+            message: shopper_message("approved").into(),
+            fields: vec![],
+            can_retry: false,
+        });
+    }
+    let code = last_charge
+        .and_then(|a| a.message_code.clone())
+        .unwrap_or_else(|| "declined".into());
+    let result = if code.starts_with("error") {
+        PayResult::Error
+    } else {
+        PayResult::Declined
+    };
+    let can_retry = status == SessionStatus::Open;
+    Ok(PayResponse {
+        result,
+        status,
+        transaction_id: None,
+        brand: last_charge.and_then(|a| a.brand.clone()),
+        last4: last_charge.and_then(|a| a.last4.clone()),
+        message: shopper_message(&code).into(),
+        fields: blamed_fields(&code),
+        message_code: code,
+        can_retry,
+    })
+}
+
+/// Another request is paying this session: wait for it and report its outcome.
+async fn wait_for_outcome(state: &AppState, id: &str) -> Result<PayResponse, AppError> {
+    let limit = Duration::from_secs(state.config.gateway_timeout_secs * 4 + 10);
+    let deadline = tokio::time::Instant::now() + limit;
+    loop {
+        let s = state
+            .db
+            .get_session(id)
+            .await?
+            .ok_or(AppError::NotFound("session"))?;
+        if s.status != "processing" {
+            return answer_from_session(state, &s).await;
+        }
+        let attempts = state.db.attempts_for_session(id).await?;
+        if attempts.last().is_some_and(|a| a.state == "uncertain" || a.state == "unresolved")
+            && tokio::time::Instant::now() + Duration::from_secs(1) > deadline
+        {
+            break;
+        }
+        if tokio::time::Instant::now() > deadline {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    Err(AppError::conflict(
+        "payment_in_progress",
+        "A payment for this checkout is still being processed. Please do not pay again.",
+    ))
+}

@@ -1,0 +1,168 @@
+//! Resolving attempts whose outcome is unknown.
+//!
+//! - In the request: [`super::answer::send_resolving`] resends at once.
+//! - In the background: a new-card charge still unknown after those resends
+//!   keeps being resent (the card is only in memory) while the duplicate
+//!   window lasts.
+//! - At start-up: every `pending`/`uncertain` ledger row left by a previous
+//!   run is resent identically (CIM charges, captures, voids, refunds: all
+//!   their data is in the database) and the answer applied. A new-card AIM
+//!   charge cannot be resent (the card number is never stored): it is marked
+//!   `unresolved`, its session stays `processing` (so it can never be charged
+//!   twice) and the merchant is told to check the transaction by invoice number.
+
+use std::time::Duration;
+
+use authnet_proto::aim::{AimRequest, TransactionType};
+use checkout_domain::Amount;
+
+use super::answer::{Answer, Sent, decide, send_resolving};
+use super::operations::{self, Op};
+use super::{finish_charge, request};
+use crate::AppState;
+use crate::http::ClientIp;
+use crate::storage::{self, AttemptResult, AttemptRow, SessionRow};
+
+fn kind_of(row: &AttemptRow) -> TransactionType {
+    TransactionType::parse(&row.kind).unwrap_or(TransactionType::AuthCapture)
+}
+
+/// The status a session had before an operation locked it.
+fn status_before_op(s: &SessionRow) -> String {
+    let captured = storage::amount(&s.amount_captured).unwrap_or(Amount::ZERO);
+    if s.mode == "auth_only" {
+        if captured.is_positive() { "captured" } else { "authorized" }.to_owned()
+    } else {
+        "approved".to_owned()
+    }
+}
+
+pub async fn resolve_at_startup(state: &AppState) -> Result<(), sqlx::Error> {
+    let rows = state.db.unresolved_attempts().await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    tracing::warn!(count = rows.len(), "resolving payments left uncertain by a previous run");
+    for row in rows {
+        let Some(s) = state.db.get_session(&row.session_id).await? else {
+            continue;
+        };
+        if let Err(e) = resolve_one(state, &s, &row).await {
+            tracing::error!(attempt = %row.id, error = %e, "could not resolve attempt");
+        }
+    }
+    Ok(())
+}
+
+async fn resolve_one(
+    state: &AppState,
+    s: &SessionRow,
+    row: &AttemptRow,
+) -> Result<(), crate::AppError> {
+    let kind = kind_of(row);
+    match (Op::from_kind(&row.kind), row.channel.as_str()) {
+        (None, "aim") => {
+            // A new card: the number is gone with the previous process.
+            let result = AttemptResult {
+                state: "unresolved".into(),
+                message_code: Some("error.uncertain".into()),
+                ..AttemptResult::default()
+            };
+            state.db.settle_attempt(&row.id, &result).await?;
+            state
+                .db
+                .audit(
+                    Some(&s.id),
+                    "relay",
+                    "payment.unresolved",
+                    &format!(
+                        "attempt={} invoice={}: outcome unknown after restart; check the gateway for this invoice",
+                        row.id,
+                        row.invoice_number.as_deref().unwrap_or("-")
+                    ),
+                )
+                .await?;
+            tracing::error!(
+                session = %s.id,
+                attempt = %row.id,
+                invoice = row.invoice_number.as_deref().unwrap_or("-"),
+                "new-card charge unresolved after restart; session kept in processing"
+            );
+            Ok(())
+        }
+        (None, _) => {
+            let order = serde_json::from_str(&s.order_json)
+                .map_err(|e| crate::AppError::Internal(e.to_string()))?;
+            let req = request::cim_charge(state, s, &order, kind, row, None, &ClientIp(None))?;
+            let sent = send_resolving(state, &row.id, || async {
+                state.gateway.api(&req).await.map(request::cim_answer)
+            })
+            .await;
+            if let Sent::Answered { answer, .. } = sent {
+                let d = decide(&answer, kind);
+                finish_charge(state, s, row, &d, Some(&answer)).await?;
+                tracing::info!(session = %s.id, attempt = %row.id, outcome = d.state(), "resolved at start-up");
+            }
+            Ok(())
+        }
+        (Some(op), _) => {
+            let req = match op {
+                Op::Capture => request::capture(state, s, row)?,
+                Op::Void => request::void(state, row)?,
+                Op::Refund => request::credit(state, s, row)?,
+            };
+            let sent = send_resolving(state, &row.id, || async {
+                state.gateway.aim(&req).await.map(|r| Answer::Aim(Box::new(r)))
+            })
+            .await;
+            if let Sent::Answered { answer, .. } = sent {
+                let d = decide(&answer, kind);
+                state.db.settle_attempt(&row.id, &d.to_result(Some(&answer))).await?;
+                let amount = storage::amount(&row.amount)?;
+                let from = status_before_op(s);
+                // A refusal is an error for a live request; here it is just recorded.
+                let applied = operations::apply(state, &s.id, s, op, &from, amount, row, &d).await;
+                tracing::info!(session = %s.id, attempt = %row.id, outcome = d.state(), ok = applied.is_ok(), "resolved at start-up");
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Keeps resending a new-card charge whose outcome is still unknown, while
+/// the duplicate window lasts; applies the first answer.
+pub fn spawn_background_aim(state: AppState, session_id: String, row: AttemptRow, req: AimRequest) {
+    tokio::spawn(async move {
+        let _guard = state.inflight.enter();
+        let window = u64::from(state.config.duplicate_window_secs);
+        let mut waited = 0u64;
+        let mut delay = 5u64;
+        while waited + delay < window.saturating_sub(30) {
+            tokio::time::sleep(Duration::from_secs(delay)).await;
+            waited += delay;
+            delay = (delay * 2).min(120);
+            match state.gateway.aim(&req).await {
+                Ok(resp) => {
+                    let answer = Answer::Aim(Box::new(resp));
+                    let d = decide(&answer, kind_of(&row));
+                    let Ok(Some(s)) = state.db.get_session(&session_id).await else {
+                        return;
+                    };
+                    match finish_charge(&state, &s, &row, &d, Some(&answer)).await {
+                        Ok(_) => tracing::info!(session = %session_id, outcome = d.state(), "uncertain payment resolved in background"),
+                        Err(e) => tracing::error!(session = %session_id, error = %e, "could not record resolved payment"),
+                    }
+                    return;
+                }
+                Err(e) => tracing::warn!(session = %session_id, error = %e, "background resend failed"),
+            }
+        }
+        let result = AttemptResult {
+            state: "unresolved".into(),
+            message_code: Some("error.uncertain".into()),
+            ..AttemptResult::default()
+        };
+        let _ = state.db.settle_attempt(&row.id, &result).await;
+        tracing::error!(session = %session_id, "payment outcome could not be resolved inside the duplicate window");
+    });
+}
