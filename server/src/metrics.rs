@@ -12,6 +12,12 @@ pub struct Metrics {
     inner: Arc<Mutex<Inner>>,
 }
 
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Metrics")
+    }
+}
+
 #[derive(Default)]
 struct Inner {
     /// (metric name, rendered labels) → value.

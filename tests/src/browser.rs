@@ -30,7 +30,8 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .context("starting chromedriver (apt-get install chromium-driver)")?;
-        let profile = std::env::temp_dir().join(format!("anet-chrome-{}-{port}", std::process::id()));
+        let profile =
+            std::env::temp_dir().join(format!("anet-chrome-{}-{port}", std::process::id()));
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
@@ -43,11 +44,18 @@ impl Browser {
                 ],
             }),
         );
-        caps.insert("goog:loggingPrefs".into(), serde_json::json!({"browser": "ALL"}));
+        caps.insert(
+            "goog:loggingPrefs".into(),
+            serde_json::json!({"browser": "ALL"}),
+        );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         let client = loop {
-            match ClientBuilder::rustls()?.capabilities(caps.clone()).connect(&url).await {
+            match ClientBuilder::rustls()?
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
                 Ok(c) => break c,
                 Err(e) if Instant::now() > deadline => bail!("chromedriver did not answer: {e}"),
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
@@ -74,23 +82,20 @@ impl Browser {
     pub async fn dump(&self, name: &str) -> Result<()> {
         let dir = crate::artifacts_dir();
         std::fs::create_dir_all(&dir)?;
-        let _ = self.client.clone().enter_frame(None).await;
+        let _ = crate::shopper::top(&self.client).await;
         let source = self.client.source().await.unwrap_or_default();
         std::fs::write(dir.join(format!("{name}.html")), source)?;
         let logs = self.console_log().await.unwrap_or_default();
-        std::fs::write(dir.join(format!("{name}.console.json")), serde_json::to_string_pretty(&logs)?)?;
+        std::fs::write(
+            dir.join(format!("{name}.console.json")),
+            serde_json::to_string_pretty(&logs)?,
+        )?;
         let _ = self.screenshot(name).await;
         Ok(())
     }
 
-    /// The browser console entries since the last call (Chromium's log type).
     pub async fn console_log(&self) -> Result<Vec<serde_json::Value>> {
-        let v = self
-            .client
-            .issue_cmd(ChromeLog)
-            .await
-            .context("reading the browser console log")?;
-        Ok(v.as_array().cloned().unwrap_or_default())
+        console_log(&self.client).await
     }
 
     pub async fn close(self) -> Result<()> {
@@ -108,6 +113,15 @@ impl Drop for Browser {
     }
 }
 
+/// The browser console entries since the last call (Chromium's log type).
+pub async fn console_log(client: &Client) -> Result<Vec<serde_json::Value>> {
+    let v = client
+        .issue_cmd(ChromeLog)
+        .await
+        .context("reading the browser console log")?;
+    Ok(v.as_array().cloned().unwrap_or_default())
+}
+
 /// Chromium's non-standard `POST /session/{id}/se/log` ({"type":"browser"}).
 #[derive(Debug)]
 struct ChromeLog;
@@ -118,10 +132,16 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ChromeLog {
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!("session/{}/se/log", session_id.unwrap_or_default()))
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
     }
 
     fn method_and_body(&self, _request_url: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_string()))
+        (
+            http::Method::POST,
+            Some(r#"{"type":"browser"}"#.to_string()),
+        )
     }
 }

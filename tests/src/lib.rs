@@ -3,8 +3,12 @@
 //! screenshots, page sources and console logs.
 
 pub mod browser;
+pub mod relay;
+pub mod shopper;
+pub mod storefront;
 
 pub use browser::Browser;
+pub use relay::TestRelay;
 
 use std::path::PathBuf;
 

@@ -15,6 +15,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// build reports success; npm's binaryen 132 is the one Trunk.toml pins.
 const BINARYEN_NPM: &str = "binaryen@132.0.0";
 const WASM_OPT_VERSION: &str = "132";
+/// Accessibility checks injected into the widget by the browser tests.
+const AXE_NPM: &str = "axe-core@4.11.0";
 
 #[derive(Clone, Copy)]
 pub struct Needs {
@@ -184,12 +186,16 @@ pub fn ensure_all(root: &Path, needs: Needs) -> Result<ToolEnv> {
                 .current_dir(root))?;
         }
         let wasm_opt = npm_bin.join("wasm-opt");
-        if !version_of(&wasm_opt, "--version").is_some_and(|v| v.contains(WASM_OPT_VERSION)) {
+        let axe = npm_prefix.join("node_modules/axe-core/axe.min.js");
+        let have_axe = !needs.browser || axe.is_file();
+        if !have_axe
+            || !version_of(&wasm_opt, "--version").is_some_and(|v| v.contains(WASM_OPT_VERSION))
+        {
             std::fs::create_dir_all(&npm_prefix)?;
             sh(Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--prefix"])
                 .arg(&npm_prefix)
-                .arg(BINARYEN_NPM))?;
+                .args([BINARYEN_NPM, AXE_NPM]))?;
         }
         // `trunk build --offline` passes --offline to cargo: fetch first.
         sh(Command::new("cargo").arg("fetch").current_dir(root))?;

@@ -1,9 +1,11 @@
 //! Golden tests: every AIM example of the fact sheet (§3.13) and the seed guide.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use authnet_proto::aim::form::{charge_amount, decode_form};
 use authnet_proto::aim::request::LineItem;
 use authnet_proto::aim::{
-    AimResponse, AvsResult, BlameField, CardCodeResult, CavvResult, Outcome, ResponseCode, TransactionType, classify,
+    AimResponse, AvsResult, BlameField, CardCodeResult, CavvResult, Outcome, ResponseCode,
+    TransactionType, classify,
 };
 use rust_decimal_macros::dec;
 
@@ -50,7 +52,14 @@ fn declined_auth_only_comma_delimited() {
     assert!(r.extra.is_empty());
     assert!(r.verify_md5("", "demo_login"));
     assert_eq!(r.encode(b',', None), DECLINED);
-    assert!(matches!(classify(&r), Outcome::Declined { blame: None, reason_code: 2, .. }));
+    assert!(matches!(
+        classify(&r),
+        Outcome::Declined {
+            blame: None,
+            reason_code: 2,
+            ..
+        }
+    ));
 }
 
 #[test]
@@ -64,13 +73,23 @@ fn invalid_credentials_error() {
     assert_eq!(r.amount, Some(dec!(52.56)));
     assert!(r.verify_md5("", "bad_login"));
     assert_eq!(r.encode(b'|', None), BAD_LOGIN);
-    assert!(matches!(classify(&r), Outcome::Error { retryable: false, reason_code: 13, .. }));
+    assert!(matches!(
+        classify(&r),
+        Outcome::Error {
+            retryable: false,
+            reason_code: 13,
+            ..
+        }
+    ));
 }
 
 #[test]
 fn test_mode_approval_and_its_encapsulated_form() {
     let r = AimResponse::parse(TESTMODE.as_bytes(), b'|', None).expect("parses");
-    assert_eq!(r.reason_text, "(TESTMODE) This transaction has been approved.");
+    assert_eq!(
+        r.reason_text,
+        "(TESTMODE) This transaction has been approved."
+    );
     assert_eq!(r.auth_code, "000000");
     assert_eq!(r.avs_result, Some(AvsResult::NotApplicable));
     assert_eq!(r.trans_id, "0");
@@ -83,8 +102,14 @@ fn test_mode_approval_and_its_encapsulated_form() {
     assert_eq!(encapsulated.matches("|,|").count(), 67);
     let again = AimResponse::parse(encapsulated.as_bytes(), b',', Some(b'|')).expect("parses");
     assert_eq!(again, r);
-    assert_eq!(AimResponse::parse_auto(encapsulated.as_bytes()).expect("auto"), r);
-    assert_eq!(AimResponse::parse_auto(TESTMODE.as_bytes()).expect("auto"), r);
+    assert_eq!(
+        AimResponse::parse_auto(encapsulated.as_bytes()).expect("auto"),
+        r
+    );
+    assert_eq!(
+        AimResponse::parse_auto(TESTMODE.as_bytes()).expect("auto"),
+        r
+    );
 }
 
 #[test]
@@ -102,8 +127,12 @@ fn bom_newline_and_short_error_responses_are_tolerated() {
     body.extend_from_slice(b"\r\n");
     let r = AimResponse::parse(&body, b'|', None).expect("parses");
     assert_eq!(r.trans_id, "2170001234");
-    let short = AimResponse::parse(b"3,2,13,The merchant login ID or password is invalid or the account is inactive.", b',', None)
-        .expect("short error parses");
+    let short = AimResponse::parse(
+        b"3,2,13,The merchant login ID or password is invalid or the account is inactive.",
+        b',',
+        None,
+    )
+    .expect("short error parses");
     assert_eq!(short.reason_code, 13);
     assert_eq!(short.account_number, "");
     assert!(AimResponse::parse(b"<html>Not found</html>", b',', None).is_err());
@@ -116,7 +145,10 @@ fn dollar_encapsulation_as_active_merchant_sends() {
     let r = AimResponse::parse(APPROVED.as_bytes(), b'|', None).expect("parses");
     let body = r.encode(b',', Some(b'$'));
     assert!(body.starts_with("$1$,$1$,$1$,"));
-    assert_eq!(AimResponse::parse(body.as_bytes(), b',', Some(b'$')).expect("parses"), r);
+    assert_eq!(
+        AimResponse::parse(body.as_bytes(), b',', Some(b'$')).expect("parses"),
+        r
+    );
 }
 
 #[test]
@@ -124,7 +156,10 @@ fn value_containing_the_delimiter_survives_with_encapsulation() {
     let mut r = AimResponse::parse(APPROVED.as_bytes(), b'|', None).expect("parses");
     r.bill_to.company = "Widgets, Inc".into();
     let body = r.encode(b',', Some(b'"'));
-    assert_eq!(AimResponse::parse(body.as_bytes(), b',', Some(b'"')).expect("parses"), r);
+    assert_eq!(
+        AimResponse::parse(body.as_bytes(), b',', Some(b'"')).expect("parses"),
+        r
+    );
 }
 
 #[test]
@@ -134,10 +169,14 @@ fn seed_line_item_examples() {
     assert_eq!(a.quantity, dec!(2));
     assert_eq!(a.unit_price, dec!(18.95));
     assert!(a.taxable);
-    let b = LineItem::parse("item2<|>golf bag<|>Wilson golf carry bag, red<|>1<|>39.99<|>Y").expect("item2");
+    let b = LineItem::parse("item2<|>golf bag<|>Wilson golf carry bag, red<|>1<|>39.99<|>Y")
+        .expect("item2");
     assert_eq!(b.description, "Wilson golf carry bag, red");
     let c = LineItem::parse("item3<|>book<|>Golf for Dummies<|>1<|>21.99<|>Y").expect("item3");
-    assert_eq!(c.encode(), "item3<|>book<|>Golf for Dummies<|>1<|>21.99<|>Y");
+    assert_eq!(
+        c.encode(),
+        "item3<|>book<|>Golf for Dummies<|>1<|>21.99<|>Y"
+    );
     let form = decode_form(
         b"x_line_item=item1<|>golf balls<|><|>2<|>18.95<|>Y&x_line_item=item2<|>golf bag<|>Wilson golf carry bag, red<|>1<|>39.99<|>Y&x_line_item=item3<|>book<|>Golf for Dummies<|>1<|>21.99<|>Y&",
     );
@@ -147,8 +186,14 @@ fn seed_line_item_examples() {
 
 #[test]
 fn seed_tax_freight_duty_examples() {
-    assert_eq!(charge_amount("Tax1<|>state tax<|>0.0625"), Some(dec!(0.0625)));
-    assert_eq!(charge_amount("Freight<|>ground overnight<|>12.95"), Some(dec!(12.95)));
+    assert_eq!(
+        charge_amount("Tax1<|>state tax<|>0.0625"),
+        Some(dec!(0.0625))
+    );
+    assert_eq!(
+        charge_amount("Freight<|>ground overnight<|>12.95"),
+        Some(dec!(12.95))
+    );
     assert_eq!(charge_amount("Duty1<|>export<|>15.00"), Some(dec!(15.00)));
     assert_eq!(charge_amount("$15.00"), None);
 }
@@ -160,6 +205,9 @@ fn card_code_and_blame_from_real_layout() {
     r.card_code_result = Some(CardCodeResult::NoMatch);
     assert!(matches!(
         classify(&r),
-        Outcome::Declined { blame: Some(BlameField::CardCode), .. }
+        Outcome::Declined {
+            blame: Some(BlameField::CardCode),
+            ..
+        }
     ));
 }

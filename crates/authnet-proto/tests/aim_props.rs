@@ -1,7 +1,10 @@
 //! Property tests: the AIM parsers never panic, and encode→parse round trips.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use authnet_proto::aim::form::decode_form;
-use authnet_proto::aim::{AimResponse, AvsResult, CardCodeResult, CavvResult, ResponseCode, TransactionType};
+use authnet_proto::aim::{
+    AimResponse, AvsResult, CardCodeResult, CavvResult, ResponseCode, TransactionType,
+};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
 use authnet_proto::aim::form::ParsedAimRequest;
-use authnet_proto::aim::{AimRequestError, AimResponse, ResponseAddress, TransactionType, decode_form};
+use authnet_proto::aim::{
+    AimRequestError, AimResponse, ResponseAddress, TransactionType, decode_form,
+};
 
 use crate::Sandbox;
 use crate::engine::TxnRequest;
@@ -36,17 +38,25 @@ async fn transact(State(sb): State<Sandbox>, uri: Uri, body: Bytes) -> Response 
         "aim"
     );
     let mut r = text.into_response();
-    r.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     r
 }
 
 /// Decodes, authenticates and runs one AIM request (sync; no IO).
 pub fn handle(sb: &Sandbox, form: &ParsedAimRequest) -> AimResponse {
-    let kind = form.transaction_type().unwrap_or(TransactionType::AuthCapture);
+    let kind = form
+        .transaction_type()
+        .unwrap_or(TransactionType::AuthCapture);
     let mut req = to_txn(form, kind);
     let login = form.login.as_deref().unwrap_or("");
-    let key = form.tran_key.as_ref().map(|k| k.expose_secret().as_str()).unwrap_or("");
+    let key = form
+        .tran_key
+        .as_ref()
+        .map(|k| k.expose_secret().as_str())
+        .unwrap_or("");
     if !sb.check_credentials(login, key) {
         return sb.refusal(&req, 13, "");
     }
@@ -92,7 +102,9 @@ fn to_txn(f: &ParsedAimRequest, kind: TransactionType) -> TxnRequest {
     t.split_tender_id = f.split_tender_id.clone();
     t.allow_partial_auth = f.allows_partial_auth();
     t.test_request = f.is_test_request();
-    t.duplicate_window = f.duplicate_window_present.then(|| f.duplicate_window_secs());
+    t.duplicate_window = f
+        .duplicate_window_present
+        .then(|| f.duplicate_window_secs());
     t.method = f.method().unwrap_or("CC").to_owned();
     t.invoice_num = s(&f.invoice_num);
     t.description = s(&f.description);

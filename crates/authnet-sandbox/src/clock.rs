@@ -40,6 +40,7 @@ pub fn year_month(unix_secs: i64) -> (i32, u32) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

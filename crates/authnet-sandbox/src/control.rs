@@ -52,7 +52,10 @@ pub fn routes() -> Router<Sandbox> {
     Router::new()
         .route("/_sandbox/settle", post(settle))
         .route("/_sandbox/ledger", get(ledger))
-        .route("/_sandbox/faults", get(list_faults).post(set_fault).delete(clear_faults))
+        .route(
+            "/_sandbox/faults",
+            get(list_faults).post(set_fault).delete(clear_faults),
+        )
         .route("/_sandbox/clock", post(clock))
         .route("/_sandbox/reset", post(reset))
 }

@@ -18,7 +18,9 @@
 
 use authnet_proto::aim::reason::{reason_text, response_code_for};
 use authnet_proto::aim::response::format_amount;
-use authnet_proto::aim::{AimResponse, AvsResult, CavvResult, ResponseAddress, ResponseCode, TransactionType};
+use authnet_proto::aim::{
+    AimResponse, AvsResult, CavvResult, ResponseAddress, ResponseCode, TransactionType,
+};
 use checkout_domain::Secret;
 use rand::Rng;
 use rust_decimal::Decimal;
@@ -106,7 +108,10 @@ impl TxnRequest {
     }
 
     fn card_digits(&self) -> &str {
-        self.card_number.as_ref().map(|s| s.expose_secret().trim()).unwrap_or("")
+        self.card_number
+            .as_ref()
+            .map(|s| s.expose_secret().trim())
+            .unwrap_or("")
     }
 }
 
@@ -124,9 +129,9 @@ impl Sandbox {
     pub fn transact(&self, req: TxnRequest) -> AimResponse {
         let mut resp = echo(&req);
         match req.kind {
-            TransactionType::AuthCapture | TransactionType::AuthOnly | TransactionType::CaptureOnly => {
-                self.new_charge(&req, &mut resp)
-            }
+            TransactionType::AuthCapture
+            | TransactionType::AuthOnly
+            | TransactionType::CaptureOnly => self.new_charge(&req, &mut resp),
             TransactionType::PriorAuthCapture => self.prior_auth_capture(&req, &mut resp),
             TransactionType::Void => self.void(&req, &mut resp),
             TransactionType::Credit => self.credit(&req, &mut resp),
@@ -175,7 +180,12 @@ impl Sandbox {
     fn refuse(resp: &mut AimResponse, reason: u16, detail: &str) {
         let code = ResponseCode::from_u8(response_code_for(reason)).unwrap_or(ResponseCode::Error);
         resp.response_code = code;
-        resp.subcode = if matches!(reason, 13 | 47 | 54 | 311) { "2" } else { "1" }.to_owned();
+        resp.subcode = if matches!(reason, 13 | 47 | 54 | 311) {
+            "2"
+        } else {
+            "1"
+        }
+        .to_owned();
         resp.reason_code = reason;
         resp.reason_text = reason_text(reason, detail);
         resp.trans_id = "0".to_owned();
@@ -206,14 +216,18 @@ impl Sandbox {
         let mut h = self.0.fingerprint_key.build_hasher();
         digits.hash(&mut h);
         Ok(CheckedCard {
-            last4: digits.get(digits.len() - 4..).unwrap_or_default().to_owned(),
+            last4: digits
+                .get(digits.len() - 4..)
+                .unwrap_or_default()
+                .to_owned(),
             card_type,
             fingerprint: h.finish(),
         })
     }
 
     fn check_expiry(&self, raw: Option<&str>) -> Result<(i32, u32), u16> {
-        let (y, m) = parse_expiry(raw.unwrap_or(""), self.0.config.behaviour.accept_yyyy_mm).ok_or(7u16)?;
+        let (y, m) =
+            parse_expiry(raw.unwrap_or(""), self.0.config.behaviour.accept_yyyy_mm).ok_or(7u16)?;
         let (cy, cm) = crate::clock::year_month(self.now());
         if (y, m) < (cy, cm) {
             return Err(8);
@@ -237,7 +251,11 @@ impl Sandbox {
             Ok(e) => e,
             Err(reason) => return Self::refuse(resp, reason, ""),
         };
-        let code = req.card_code.as_ref().map(|c| c.expose_secret().trim()).filter(|c| !c.is_empty());
+        let code = req
+            .card_code
+            .as_ref()
+            .map(|c| c.expose_secret().trim())
+            .filter(|c| !c.is_empty());
         if let Some(c) = code {
             if !(3..=4).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()) {
                 return Self::refuse(resp, 78, "");
@@ -273,7 +291,8 @@ impl Sandbox {
         }
 
         let window = req.duplicate_window.unwrap_or(120);
-        let dup_key = (window > 0).then(|| self.duplicate_key(req, card.fingerprint, expiry, window));
+        let dup_key =
+            (window > 0).then(|| self.duplicate_key(req, card.fingerprint, expiry, window));
         let now = self.now();
         let mut ledger = lock(&self.0.ledger);
         if let Some(key) = dup_key {
@@ -300,7 +319,12 @@ impl Sandbox {
         let mut split_tender: Option<u64> = None;
         if let Some(st) = req.split_tender_id.as_deref().filter(|s| !s.is_empty()) {
             let id = st.parse::<u64>().ok();
-            let known = id.is_some_and(|id| ledger.entries.values().any(|e| e.split_tender_id == Some(id)));
+            let known = id.is_some_and(|id| {
+                ledger
+                    .entries
+                    .values()
+                    .any(|e| e.split_tender_id == Some(id))
+            });
             if !known {
                 drop(ledger);
                 return Self::refuse(resp, 296, "");
@@ -310,8 +334,13 @@ impl Sandbox {
 
         // Issuer decision from the test values.
         let zip = magic::zip_trigger(&req.bill_to.zip);
-        let has_address = !req.bill_to.address.trim().is_empty() || !req.bill_to.zip.trim().is_empty();
-        let mut avs = if has_address { AvsResult::AddressAndZip5Match } else { AvsResult::NoAddressInfo };
+        let has_address =
+            !req.bill_to.address.trim().is_empty() || !req.bill_to.zip.trim().is_empty();
+        let mut avs = if has_address {
+            AvsResult::AddressAndZip5Match
+        } else {
+            AvsResult::NoAddressInfo
+        };
         if let Some(magic::ZipTrigger::Avs(letter)) = &zip {
             if magic::avs_applies(letter, card.card_type) {
                 avs = letter.clone();
@@ -319,7 +348,9 @@ impl Sandbox {
         }
         let cvv = code.map(|c| magic::card_code_result(c, b.card_code_aliases));
         let avs_filtered = b.avs_reject.contains(avs.as_str());
-        let cvv_filtered = cvv.as_ref().is_some_and(|c| b.card_code_reject.contains(c.as_str()));
+        let cvv_filtered = cvv
+            .as_ref()
+            .is_some_and(|c| b.card_code_reject.contains(c.as_str()));
         let mut approved_amount = amount;
         let declined_reason = match (&zip, avs_filtered, cvv_filtered) {
             (Some(magic::ZipTrigger::Decline), _, _) => Some(2),
@@ -344,7 +375,9 @@ impl Sandbox {
             None => {
                 Self::approve(resp);
                 resp.auth_code = match req.kind {
-                    TransactionType::CaptureOnly => req.auth_code.clone().unwrap_or_default().trim().to_owned(),
+                    TransactionType::CaptureOnly => {
+                        req.auth_code.clone().unwrap_or_default().trim().to_owned()
+                    }
                     _ => random_auth_code(),
                 };
                 if card.card_type == "Visa" && req.kind != TransactionType::CaptureOnly {
@@ -414,13 +447,15 @@ impl Sandbox {
 
     fn ref_id(resp: &mut AimResponse, req: &TxnRequest) -> Option<u64> {
         match req.ref_trans_id.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => match t.parse::<u64>() {
-                Ok(id) => Some(id),
-                Err(_) => {
-                    Self::refuse(resp, 16, "");
-                    None
+            Some(t) if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => {
+                match t.parse::<u64>() {
+                    Ok(id) => Some(id),
+                    Err(_) => {
+                        Self::refuse(resp, 16, "");
+                        None
+                    }
                 }
-            },
+            }
             _ => {
                 Self::refuse(resp, 15, "");
                 None
@@ -430,7 +465,9 @@ impl Sandbox {
 
     fn prior_auth_capture(&self, req: &TxnRequest, resp: &mut AimResponse) {
         let b = &self.0.config.behaviour;
-        let Some(id) = Self::ref_id(resp, req) else { return };
+        let Some(id) = Self::ref_id(resp, req) else {
+            return;
+        };
         if let Some(a) = req.amount {
             if a <= Decimal::ZERO {
                 return Self::refuse(resp, 5, "");
@@ -445,12 +482,15 @@ impl Sandbox {
         resp.account_number = format!("XXXX{}", e.last4);
         resp.card_type = e.card_type.clone();
         let expired = e.state == TxnState::Expired
-            || (e.state == TxnState::AuthorizedPendingCapture && now - e.created_at > b.auth_lifetime_days * 86_400);
+            || (e.state == TxnState::AuthorizedPendingCapture
+                && now - e.created_at > b.auth_lifetime_days * 86_400);
         let reason = match (e.kind, e.state) {
             _ if expired => Some(b.not_actionable_reason),
             (TransactionType::AuthOnly, TxnState::AuthorizedPendingCapture) => None,
             (
-                TransactionType::AuthOnly | TransactionType::AuthCapture | TransactionType::CaptureOnly,
+                TransactionType::AuthOnly
+                | TransactionType::AuthCapture
+                | TransactionType::CaptureOnly,
                 TxnState::CapturedPendingSettlement | TxnState::Settled | TxnState::Refunded,
             ) => Some(311),
             _ => Some(b.not_actionable_reason),
@@ -491,8 +531,15 @@ impl Sandbox {
             };
             let mut ledger = lock(&self.0.ledger);
             let mut n = 0;
-            for e in ledger.entries.values_mut().filter(|e| e.split_tender_id == Some(group)) {
-                if matches!(e.state, TxnState::AuthorizedPendingCapture | TxnState::CapturedPendingSettlement) {
+            for e in ledger
+                .entries
+                .values_mut()
+                .filter(|e| e.split_tender_id == Some(group))
+            {
+                if matches!(
+                    e.state,
+                    TxnState::AuthorizedPendingCapture | TxnState::CapturedPendingSettlement
+                ) {
                     if !req.test_request {
                         e.state = TxnState::Voided;
                     }
@@ -509,7 +556,9 @@ impl Sandbox {
             resp.amount = Some(req.amount.unwrap_or(Decimal::ZERO));
             return;
         }
-        let Some(id) = Self::ref_id(resp, req) else { return };
+        let Some(id) = Self::ref_id(resp, req) else {
+            return;
+        };
         let mut ledger = lock(&self.0.ledger);
         let Some(e) = ledger.entries.get(&id).cloned() else {
             drop(ledger);
@@ -567,13 +616,21 @@ impl Sandbox {
         if digits.len() < 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
             return Self::refuse(resp, 6, "");
         }
-        let last4 = digits.get(digits.len() - 4..).unwrap_or_default().to_owned();
+        let last4 = digits
+            .get(digits.len() - 4..)
+            .unwrap_or_default()
+            .to_owned();
         resp.account_number = format!("XXXX{last4}");
-        let has_ref = req.ref_trans_id.as_deref().is_some_and(|t| !t.trim().is_empty());
+        let has_ref = req
+            .ref_trans_id
+            .as_deref()
+            .is_some_and(|t| !t.trim().is_empty());
         if !has_ref {
             return self.unlinked_credit(req, resp, amount);
         }
-        let Some(id) = Self::ref_id(resp, req) else { return };
+        let Some(id) = Self::ref_id(resp, req) else {
+            return;
+        };
         let window = req.duplicate_window.unwrap_or(120);
         let now = self.now();
         let dup_key = (window > 0).then(|| {
@@ -583,7 +640,11 @@ impl Sandbox {
         });
         let mut ledger = lock(&self.0.ledger);
         if let Some(key) = dup_key {
-            if ledger.recent.get(&key).is_some_and(|p| now - p.at < i64::from(window)) {
+            if ledger
+                .recent
+                .get(&key)
+                .is_some_and(|p| now - p.at < i64::from(window))
+            {
                 drop(ledger);
                 return Self::refuse(resp, 11, "");
             }
@@ -718,7 +779,13 @@ impl Sandbox {
     }
 
     /// The duplicate-check key: every field the gateway compares (§3.11).
-    fn duplicate_key(&self, req: &TxnRequest, card_fp: u64, expiry: (i32, u32), window: u32) -> u64 {
+    fn duplicate_key(
+        &self,
+        req: &TxnRequest,
+        card_fp: u64,
+        expiry: (i32, u32),
+        window: u32,
+    ) -> u64 {
         let mut h = self.0.fingerprint_key.build_hasher();
         let a = &req.bill_to;
         (
@@ -754,7 +821,11 @@ fn echo(req: &TxnRequest) -> AimResponse {
     r.invoice_num = req.invoice_num.clone();
     r.description = req.description.clone();
     r.amount = req.amount;
-    r.method = if req.method.is_empty() { "CC".to_owned() } else { req.method.to_ascii_uppercase() };
+    r.method = if req.method.is_empty() {
+        "CC".to_owned()
+    } else {
+        req.method.to_ascii_uppercase()
+    };
     r.transaction_type = Some(req.kind);
     r.cust_id = req.cust_id.clone();
     r.bill_to = req.bill_to.clone();
@@ -784,7 +855,9 @@ fn random_auth_code() -> String {
 pub fn parse_expiry(raw: &str, yyyy_mm: bool) -> Option<(i32, u32)> {
     let s = raw.trim();
     let num = |t: &str| -> Option<u32> {
-        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())).then(|| t.parse().ok()).flatten()
+        (!t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
     };
     let (m, y): (&str, &str) = if let Some((a, b)) = s.split_once(['/', '-']) {
         if yyyy_mm && a.len() == 4 && b.len() == 2 {
@@ -811,12 +884,15 @@ pub fn parse_expiry(raw: &str, yyyy_mm: bool) -> Option<(i32, u32)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn expiry_formats() {
-        for s in ["1230", "12/30", "12-30", "122030", "12/2030", "12-2030", "2030-12"] {
+        for s in [
+            "1230", "12/30", "12-30", "122030", "12/2030", "12-2030", "2030-12",
+        ] {
             assert_eq!(parse_expiry(s, true), Some((2030, 12)), "{s}");
         }
         assert_eq!(parse_expiry("2030-12", false), None);

@@ -152,7 +152,9 @@ pub async fn middleware(
         FaultKind::Truncate => {
             let resp = next.run(req).await;
             let (mut parts, body) = resp.into_parts();
-            let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
+            let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
+                .await
+                .unwrap_or_default();
             let cut = bytes.slice(..bytes.len() / 2);
             parts.headers.remove(header::CONTENT_LENGTH);
             Response::from_parts(parts, Body::from(cut))

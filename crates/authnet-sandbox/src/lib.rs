@@ -248,7 +248,9 @@ impl Sandbox {
         drop(l);
         *lock(&self.0.faults) = faults::FaultTable::default();
         lock(&self.0.extensions).clear();
-        self.0.clock_offset.store(0, std::sync::atomic::Ordering::Relaxed);
+        self.0
+            .clock_offset
+            .store(0, std::sync::atomic::Ordering::Relaxed);
     }
 }
 

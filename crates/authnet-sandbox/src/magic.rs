@@ -76,13 +76,17 @@ pub fn partial_approved_amount() -> Decimal {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
     #[test]
     fn zip_table() {
         assert_eq!(zip_trigger("46282"), Some(ZipTrigger::Decline));
-        assert_eq!(zip_trigger("46205-1234"), Some(ZipTrigger::Avs(AvsResult::NoMatch)));
+        assert_eq!(
+            zip_trigger("46205-1234"),
+            Some(ZipTrigger::Avs(AvsResult::NoMatch))
+        );
         assert_eq!(zip_trigger("97201"), None);
         assert!(!avs_applies(&AvsResult::NonUsIssuer, "American Express"));
         assert!(!avs_applies(&AvsResult::AddressAndZip9Match, "Visa"));
@@ -91,7 +95,10 @@ mod tests {
     #[test]
     fn card_code_table() {
         assert_eq!(card_code_result("901", false), CardCodeResult::NoMatch);
-        assert_eq!(card_code_result("905", true), CardCodeResult::ShouldBePresent);
+        assert_eq!(
+            card_code_result("905", true),
+            CardCodeResult::ShouldBePresent
+        );
         assert_eq!(card_code_result("905", false), CardCodeResult::NotProcessed);
         assert_eq!(card_code_result("123", false), CardCodeResult::NotProcessed);
     }

@@ -81,7 +81,10 @@ pub async fn serve_with_shutdown(
 pub async fn spawn(
     addr: &str,
     sandbox: Sandbox,
-) -> std::io::Result<(std::net::SocketAddr, tokio::task::JoinHandle<std::io::Result<()>>)> {
+) -> std::io::Result<(
+    std::net::SocketAddr,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+)> {
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     Ok((local, tokio::spawn(serve(listener, sandbox))))

@@ -90,7 +90,7 @@ impl core::fmt::Display for Field {
 /// One validation failure.
 ///
 /// `code` is stable (`"card_number.luhn"`, `"expiry.past"`, `"zip.format"`, …;
-/// the full list is [`ALL_CODES`]); `message` is the English text for that code.
+/// the full list is [`all_codes`]); `message` is the English text for that code.
 ///
 /// Serializes as `{"field": "...", "code": "...", "message": "..."}`; there is no
 /// `Deserialize` (the code is `&'static str`): rebuild one read from JSON with

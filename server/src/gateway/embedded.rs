@@ -2,32 +2,53 @@
 //! loopback port, and the relay talks to it over real HTTP exactly as it would
 //! to Authorize.Net, so the code path is the production one.
 
+use std::time::Duration;
+
+use authnet_sandbox::{Sandbox, SandboxConfig};
+use checkout_domain::Secret;
 use tokio::net::TcpListener;
 
 /// Credentials the embedded sandbox accepts (and the relay uses) when none
-/// are configured.
-pub const DEFAULT_LOGIN: &str = "anet-test";
-pub const DEFAULT_KEY: &str = "SandboxKey123456";
+/// are configured: the sandbox's documented test pair.
+pub const DEFAULT_LOGIN: &str = authnet_sandbox::DEFAULT_LOGIN;
+pub const DEFAULT_KEY: &str = authnet_sandbox::DEFAULT_TRANSACTION_KEY;
 
-/// A running embedded sandbox.
+/// A running sandbox on a loopback port.
 #[derive(Debug)]
 pub struct EmbeddedGateway {
     pub base_url: String,
     pub aim_url: String,
     pub api_url: String,
+    /// Direct handle (tests: settle, ledger, faults).
+    pub sandbox: Sandbox,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl EmbeddedGateway {
     /// Starts the sandbox on `127.0.0.1:0` with the given credentials.
     /// `test_hooks` enables the control endpoints (`/_sandbox/settle`,
-    /// `/_sandbox/ledger`, `/_sandbox/faults`) — tests only.
+    /// `/_sandbox/ledger`, `/_sandbox/faults`) and fault injection, and turns
+    /// the settlement schedule off (tests settle explicitly); otherwise a
+    /// batch settles every 5 minutes so refunds can be tried in the demo.
     pub async fn start(login: &str, key: &str, test_hooks: bool) -> std::io::Result<EmbeddedGateway> {
+        let config = SandboxConfig {
+            login: login.to_owned(),
+            transaction_key: Secret::new(key.to_owned()),
+            enable_control: test_hooks,
+            enable_faults: test_hooks,
+            settle_every: (!test_hooks).then(|| Duration::from_secs(300)),
+            ..SandboxConfig::default()
+        };
+        EmbeddedGateway::start_with(Sandbox::new(config)).await
+    }
+
+    /// Serves an already built sandbox.
+    pub async fn start_with(sandbox: Sandbox) -> std::io::Result<EmbeddedGateway> {
         let listener = TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
-        let router = sandbox_router(login, key, test_hooks);
+        let served = sandbox.clone();
         let task = tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, router).await {
+            if let Err(e) = authnet_sandbox::serve(listener, served).await {
                 tracing::error!(error = %e, "embedded sandbox stopped");
             }
         });
@@ -36,6 +57,7 @@ impl EmbeddedGateway {
             aim_url: format!("{base_url}/gateway/transact.dll"),
             api_url: format!("{base_url}/xml/v1/request.api"),
             base_url,
+            sandbox,
             task,
         })
     }
@@ -45,9 +67,4 @@ impl Drop for EmbeddedGateway {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn sandbox_router(_login: &str, _key: &str, _test_hooks: bool) -> axum::Router {
-    // Placeholder until the sandbox library lands.
-    axum::Router::new()
 }

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 
 use authnet_proto::aim::{
-    self, AimRequest, AimResponse, CardData, Charge, Customer, TransactionType,
+    self, AimRequest, AimResponse, CardData, Charge, TransactionType,
 };
 use authnet_proto::api::{
     self, ApiRequest, ApiResponse, CreateCustomerProfileTransactionRequest, ExtendedAmount,
@@ -14,6 +14,7 @@ use authnet_proto::api::{
 use checkout_api::{CreateSessionRequest, ExtraCharge};
 use checkout_domain::{BillingAddress, CardCode, ValidCard};
 use rust_decimal::Decimal;
+use authnet_proto::aim::request::Customer;
 
 use super::Shipping;
 use super::answer::Answer;

@@ -103,6 +103,7 @@ pub async fn capture(
 #[utoipa::path(
     post, path = "/v1/sessions/{id}/void", tag = "merchant",
     params(("id" = String, Path), ("Idempotency-Key" = Option<String>, Header)),
+    request_body(content = Option<Object>, description = "empty, or `{}`"),
     responses((status = 200, body = OperationResponse), (status = 409, body = ErrorBody), (status = 502, body = ErrorBody)),
     security(("merchant_key" = []))
 )]

@@ -192,6 +192,7 @@ impl AvsResult {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -208,8 +209,14 @@ mod tests {
     fn letter_codes_round_trip() {
         assert_eq!(AvsResult::parse("Y"), Some(AvsResult::AddressAndZip5Match));
         assert_eq!(AvsResult::parse(""), None);
-        assert_eq!(AvsResult::parse("Q").map(|a| a.as_str().to_owned()), Some("Q".into()));
+        assert_eq!(
+            AvsResult::parse("Q").map(|a| a.as_str().to_owned()),
+            Some("Q".into())
+        );
         assert_eq!(CardCodeResult::parse("M"), Some(CardCodeResult::Match));
-        assert_eq!(CavvResult::parse("A"), Some(CavvResult::AttemptPassedIssuerUnavailable));
+        assert_eq!(
+            CavvResult::parse("A"),
+            Some(CavvResult::AttemptPassedIssuerUnavailable)
+        );
     }
 }

@@ -262,7 +262,9 @@ impl ParsedAimRequest {
     pub fn transaction_type(&self) -> Result<TransactionType, AimRequestError> {
         match non_blank(&self.type_) {
             None => Ok(TransactionType::AuthCapture),
-            Some(t) => TransactionType::parse(t).ok_or_else(|| AimRequestError::BadType(t.to_owned())),
+            Some(t) => {
+                TransactionType::parse(t).ok_or_else(|| AimRequestError::BadType(t.to_owned()))
+            }
         }
     }
 
@@ -321,7 +323,12 @@ impl ParsedAimRequest {
     }
 
     /// A boolean flag; absent → `default`, unparseable → error (33).
-    pub fn flag(&self, value: &Option<String>, name: &'static str, default: bool) -> Result<bool, AimRequestError> {
+    pub fn flag(
+        &self,
+        value: &Option<String>,
+        name: &'static str,
+        default: bool,
+    ) -> Result<bool, AimRequestError> {
         match non_blank(value) {
             None => Ok(default),
             Some(v) => parse_bool(v).ok_or(AimRequestError::BadBoolean(name)),
@@ -330,12 +337,16 @@ impl ParsedAimRequest {
 
     /// `x_test_request` (unparseable values count as FALSE, as lenient gateways do).
     pub fn is_test_request(&self) -> bool {
-        non_blank(&self.test_request).and_then(parse_bool).unwrap_or(false)
+        non_blank(&self.test_request)
+            .and_then(parse_bool)
+            .unwrap_or(false)
     }
 
     /// `x_allow_partial_Auth`.
     pub fn allows_partial_auth(&self) -> bool {
-        non_blank(&self.allow_partial_auth).and_then(parse_bool).unwrap_or(false)
+        non_blank(&self.allow_partial_auth)
+            .and_then(parse_bool)
+            .unwrap_or(false)
     }
 
     /// `x_duplicate_window` in seconds, clamped to 0–28800; absent or blank →
@@ -360,7 +371,9 @@ impl ParsedAimRequest {
     pub fn split_tender(&self) -> Result<Option<&str>, AimRequestError> {
         match non_blank(&self.split_tender_id) {
             None => Ok(None),
-            Some(_) if non_blank(&self.trans_id).is_some() => Err(AimRequestError::TransIdAndSplitTender),
+            Some(_) if non_blank(&self.trans_id).is_some() => {
+                Err(AimRequestError::TransIdAndSplitTender)
+            }
             Some(t) if t.bytes().all(|b| b.is_ascii_digit()) => Ok(Some(t)),
             Some(_) => Err(AimRequestError::BadSplitTenderId),
         }
@@ -380,6 +393,7 @@ impl ParsedAimRequest {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -394,7 +408,10 @@ mod tests {
         assert!(r.allows_partial_auth());
         assert_eq!(
             r.merchant_fields,
-            vec![("order_ref".to_owned(), "A-17".to_owned()), ("x_frist_name".to_owned(), "Ann".to_owned())]
+            vec![
+                ("order_ref".to_owned(), "A-17".to_owned()),
+                ("x_frist_name".to_owned(), "Ann".to_owned())
+            ]
         );
         assert_eq!(r.line_items.len(), 1);
         assert!(r.duplicate_window_present);
@@ -420,15 +437,26 @@ mod tests {
 
     #[test]
     fn duplicate_window_clamps() {
-        assert_eq!(decode_form(b"x_duplicate_window=-5").duplicate_window_secs(), 0);
-        assert_eq!(decode_form(b"x_duplicate_window=99999").duplicate_window_secs(), 28_800);
-        assert_eq!(decode_form(b"x_duplicate_window=0").duplicate_window_secs(), 0);
+        assert_eq!(
+            decode_form(b"x_duplicate_window=-5").duplicate_window_secs(),
+            0
+        );
+        assert_eq!(
+            decode_form(b"x_duplicate_window=99999").duplicate_window_secs(),
+            28_800
+        );
+        assert_eq!(
+            decode_form(b"x_duplicate_window=0").duplicate_window_secs(),
+            0
+        );
         assert!(!decode_form(b"x_amount=1").duplicate_window_present);
     }
 
     #[test]
     fn charges_accept_itemized_form() {
-        let r = decode_form(b"x_tax=Tax1<|>state tax<|>0.0625&x_freight=12.95&x_duty=Duty1<|>export<|>abc");
+        let r = decode_form(
+            b"x_tax=Tax1<|>state tax<|>0.0625&x_freight=12.95&x_duty=Duty1<|>export<|>abc",
+        );
         assert_eq!(r.charges().map_err(|e| e.reason_code()), Err(74));
         let r = decode_form(b"x_tax=Tax1<|>state tax<|>0.0625&x_freight=12.95");
         assert!(r.charges().is_ok());
@@ -436,7 +464,14 @@ mod tests {
 
     #[test]
     fn too_many_line_items() {
-        let body: String = (0..31).map(|i| format!("x_line_item=i{i}<|>n<|><|>1<|>1.00<|>N&")).collect();
-        assert_eq!(decode_form(body.as_bytes()).check_line_items().map_err(|e| e.reason_code()), Err(271));
+        let body: String = (0..31)
+            .map(|i| format!("x_line_item=i{i}<|>n<|><|>1<|>1.00<|>N&"))
+            .collect();
+        assert_eq!(
+            decode_form(body.as_bytes())
+                .check_line_items()
+                .map_err(|e| e.reason_code()),
+            Err(271)
+        );
     }
 }

@@ -8,7 +8,12 @@ use rust_decimal::Decimal;
 use super::response::format_amount;
 
 /// The hash the gateway puts in response position 38.
-pub fn response_hash(hash_value: &str, login: &str, trans_id: &str, amount: Option<Decimal>) -> String {
+pub fn response_hash(
+    hash_value: &str,
+    login: &str,
+    trans_id: &str,
+    amount: Option<Decimal>,
+) -> String {
     let amount = format_amount(amount.unwrap_or(Decimal::ZERO));
     let mut h = Md5::new();
     h.update(hash_value.as_bytes());
@@ -19,6 +24,7 @@ pub fn response_hash(hash_value: &str, login: &str, trans_id: &str, amount: Opti
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
     use rust_decimal_macros::dec;

@@ -132,47 +132,119 @@ pub const RULES: &[Rule] = &[
     // Partial approval (code 4, reason 295): handled specially (Approved + partial).
     rule(&[(295, 295)], Kind::Approved, "payment.partially_approved"),
     // Held for review.
-    rule(&[(193, 193), (252, 253)], Kind::Held, "payment.held_for_review"),
+    rule(
+        &[(193, 193), (252, 253)],
+        Kind::Held,
+        "payment.held_for_review",
+    ),
     // Card number.
-    rule(&[(6, 6), (37, 37), (315, 315)], Kind::Declined(B::Field(F::CardNumber)), "payment.declined.card_number"),
-    rule(&[(17, 17), (28, 28)], Kind::Declined(B::Field(F::CardNumber)), "payment.declined.card_not_accepted"),
+    rule(
+        &[(6, 6), (37, 37), (315, 315)],
+        Kind::Declined(B::Field(F::CardNumber)),
+        "payment.declined.card_number",
+    ),
+    rule(
+        &[(17, 17), (28, 28)],
+        Kind::Declined(B::Field(F::CardNumber)),
+        "payment.declined.card_not_accepted",
+    ),
     // Expiry.
-    rule(&[(7, 7), (316, 316)], Kind::Declined(B::Field(F::Expiry)), "payment.declined.expiry_invalid"),
-    rule(&[(8, 8), (317, 317)], Kind::Declined(B::Field(F::Expiry)), "payment.declined.expired"),
+    rule(
+        &[(7, 7), (316, 316)],
+        Kind::Declined(B::Field(F::Expiry)),
+        "payment.declined.expiry_invalid",
+    ),
+    rule(
+        &[(8, 8), (317, 317)],
+        Kind::Declined(B::Field(F::Expiry)),
+        "payment.declined.expired",
+    ),
     // Card code.
-    rule(&[(44, 44), (65, 65), (78, 78), (165, 165)], Kind::Declined(B::Field(F::CardCode)), "payment.declined.card_code"),
+    rule(
+        &[(44, 44), (65, 65), (78, 78), (165, 165)],
+        Kind::Declined(B::Field(F::CardCode)),
+        "payment.declined.card_code",
+    ),
     // AVS.
-    rule(&[(27, 27), (127, 127)], Kind::Declined(B::FromAvs), "payment.declined.address"),
-    rule(&[(45, 45), (145, 145)], Kind::Declined(B::AvsOrCardCode), "payment.declined.address"),
+    rule(
+        &[(27, 27), (127, 127)],
+        Kind::Declined(B::FromAvs),
+        "payment.declined.address",
+    ),
+    rule(
+        &[(45, 45), (145, 145)],
+        Kind::Declined(B::AvsOrCardCode),
+        "payment.declined.address",
+    ),
     // Generic issuer / fraud declines.
     rule(
-        &[(2, 4), (41, 41), (141, 141), (200, 224), (250, 251), (254, 254)],
+        &[
+            (2, 4),
+            (41, 41),
+            (141, 141),
+            (200, 224),
+            (250, 251),
+            (254, 254),
+        ],
         Kind::Declined(B::None),
         "payment.declined",
     ),
     // Duplicate: the first attempt's result stands; not retryable as is.
-    rule(&[(11, 11), (318, 318)], Kind::Error { retryable: false }, "payment.error.duplicate"),
+    rule(
+        &[(11, 11), (318, 318)],
+        Kind::Error { retryable: false },
+        "payment.error.duplicate",
+    ),
     // Transient gateway/processor trouble.
     rule(
-        &[(19, 26), (35, 35), (57, 63), (120, 122), (180, 181), (261, 261)],
+        &[
+            (19, 26),
+            (35, 35),
+            (57, 63),
+            (120, 122),
+            (180, 181),
+            (261, 261),
+        ],
         Kind::Error { retryable: true },
         "payment.error.try_again",
     ),
     // Merchant configuration / credentials: not the shopper's fault, not retryable.
     rule(
-        &[(13, 13), (14, 14), (18, 18), (24, 24), (29, 34), (38, 38), (40, 40), (43, 43), (56, 56), (66, 67), (103, 103), (123, 123), (128, 132), (170, 174), (288, 290)],
+        &[
+            (13, 13),
+            (14, 14),
+            (18, 18),
+            (24, 24),
+            (29, 34),
+            (38, 38),
+            (40, 40),
+            (43, 43),
+            (56, 56),
+            (66, 67),
+            (103, 103),
+            (123, 123),
+            (128, 132),
+            (170, 174),
+            (288, 290),
+        ],
         Kind::Error { retryable: false },
         "payment.error.merchant_configuration",
     ),
     // Amount problems.
-    rule(&[(5, 5), (49, 49)], Kind::Error { retryable: false }, "payment.error.amount"),
+    rule(
+        &[(5, 5), (49, 49)],
+        Kind::Error { retryable: false },
+        "payment.error.amount",
+    ),
 ];
 
 /// The decision row for a reason code.
 pub fn rule_for(reason_code: u16) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .find(|r| r.reasons.iter().any(|&(lo, hi)| (lo..=hi).contains(&reason_code)))
+    RULES.iter().find(|r| {
+        r.reasons
+            .iter()
+            .any(|&(lo, hi)| (lo..=hi).contains(&reason_code))
+    })
 }
 
 /// Classifies a parsed response.
@@ -226,7 +298,9 @@ fn classify_parts(
         },
         (ResponseCode::Declined, kind) | (ResponseCode::Error, kind @ Some(Kind::Declined(_))) => {
             let (blame, key) = match (kind, row) {
-                (Some(Kind::Declined(b)), Some(r)) => (resolve_blame(b, avs, card_code), r.message_key),
+                (Some(Kind::Declined(b)), Some(r)) => {
+                    (resolve_blame(b, avs, card_code), r.message_key)
+                }
                 _ => (None, "payment.declined"),
             };
             let key = match blame {
@@ -253,7 +327,11 @@ fn classify_parts(
     }
 }
 
-fn resolve_blame(b: Blame, avs: Option<&AvsResult>, card_code: Option<&CardCodeResult>) -> Option<BlameField> {
+fn resolve_blame(
+    b: Blame,
+    avs: Option<&AvsResult>,
+    card_code: Option<&CardCodeResult>,
+) -> Option<BlameField> {
     let from_avs = |a: &AvsResult| {
         if a.zip_mismatch() && !a.address_mismatch() {
             Some(BlameField::Zip)
@@ -267,14 +345,17 @@ fn resolve_blame(b: Blame, avs: Option<&AvsResult>, card_code: Option<&CardCodeR
         Blame::None => None,
         Blame::Field(f) => Some(f),
         Blame::FromAvs => Some(avs.and_then(from_avs).unwrap_or(BlameField::Address)),
-        Blame::AvsOrCardCode => avs.and_then(from_avs).or_else(|| match card_code {
-            Some(CardCodeResult::NoMatch | CardCodeResult::ShouldBePresent) => Some(BlameField::CardCode),
+        Blame::AvsOrCardCode => avs.and_then(from_avs).or(match card_code {
+            Some(CardCodeResult::NoMatch | CardCodeResult::ShouldBePresent) => {
+                Some(BlameField::CardCode)
+            }
             _ => Some(BlameField::Address),
         }),
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -303,7 +384,13 @@ mod tests {
     #[test]
     fn partial_approval_is_not_a_full_approval() {
         let o = classify(&resp(ResponseCode::HeldForReview, 295, "", ""));
-        assert!(matches!(o, Outcome::Approved { partial: Some(_), .. }));
+        assert!(matches!(
+            o,
+            Outcome::Approved {
+                partial: Some(_),
+                ..
+            }
+        ));
         assert!(!o.is_approved());
     }
 
@@ -320,41 +407,90 @@ mod tests {
     #[test]
     fn generic_declines_blame_nobody() {
         for reason in [2, 3, 4, 41, 200, 224, 250, 251, 254] {
-            assert_eq!(blame(ResponseCode::Declined, reason, "Y", ""), None, "reason {reason}");
+            assert_eq!(
+                blame(ResponseCode::Declined, reason, "Y", ""),
+                None,
+                "reason {reason}"
+            );
         }
     }
 
     #[test]
     fn card_number_family() {
-        assert_eq!(blame(ResponseCode::Error, 6, "P", ""), Some(BlameField::CardNumber));
-        assert_eq!(blame(ResponseCode::Declined, 37, "P", ""), Some(BlameField::CardNumber));
-        assert_eq!(blame(ResponseCode::Declined, 315, "P", ""), Some(BlameField::CardNumber));
-        assert_eq!(blame(ResponseCode::Error, 17, "P", ""), Some(BlameField::CardNumber));
+        assert_eq!(
+            blame(ResponseCode::Error, 6, "P", ""),
+            Some(BlameField::CardNumber)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 37, "P", ""),
+            Some(BlameField::CardNumber)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 315, "P", ""),
+            Some(BlameField::CardNumber)
+        );
+        assert_eq!(
+            blame(ResponseCode::Error, 17, "P", ""),
+            Some(BlameField::CardNumber)
+        );
     }
 
     #[test]
     fn expiry_family() {
-        assert_eq!(blame(ResponseCode::Error, 7, "P", ""), Some(BlameField::Expiry));
-        assert_eq!(blame(ResponseCode::Error, 8, "P", ""), Some(BlameField::Expiry));
-        assert_eq!(blame(ResponseCode::Declined, 317, "P", ""), Some(BlameField::Expiry));
+        assert_eq!(
+            blame(ResponseCode::Error, 7, "P", ""),
+            Some(BlameField::Expiry)
+        );
+        assert_eq!(
+            blame(ResponseCode::Error, 8, "P", ""),
+            Some(BlameField::Expiry)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 317, "P", ""),
+            Some(BlameField::Expiry)
+        );
     }
 
     #[test]
     fn card_code_family() {
         for reason in [44, 65, 165] {
-            assert_eq!(blame(ResponseCode::Declined, reason, "Y", "N"), Some(BlameField::CardCode));
+            assert_eq!(
+                blame(ResponseCode::Declined, reason, "Y", "N"),
+                Some(BlameField::CardCode)
+            );
         }
-        assert_eq!(blame(ResponseCode::Error, 78, "P", ""), Some(BlameField::CardCode));
+        assert_eq!(
+            blame(ResponseCode::Error, 78, "P", ""),
+            Some(BlameField::CardCode)
+        );
     }
 
     #[test]
     fn avs_family_picks_address_or_zip() {
-        assert_eq!(blame(ResponseCode::Declined, 27, "A", ""), Some(BlameField::Zip));
-        assert_eq!(blame(ResponseCode::Declined, 27, "Z", ""), Some(BlameField::Address));
-        assert_eq!(blame(ResponseCode::Declined, 27, "W", ""), Some(BlameField::Address));
-        assert_eq!(blame(ResponseCode::Declined, 27, "N", ""), Some(BlameField::Address));
-        assert_eq!(blame(ResponseCode::Declined, 45, "Y", "N"), Some(BlameField::CardCode));
-        assert_eq!(blame(ResponseCode::Declined, 45, "A", "N"), Some(BlameField::Zip));
+        assert_eq!(
+            blame(ResponseCode::Declined, 27, "A", ""),
+            Some(BlameField::Zip)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 27, "Z", ""),
+            Some(BlameField::Address)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 27, "W", ""),
+            Some(BlameField::Address)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 27, "N", ""),
+            Some(BlameField::Address)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 45, "Y", "N"),
+            Some(BlameField::CardCode)
+        );
+        assert_eq!(
+            blame(ResponseCode::Declined, 45, "A", "N"),
+            Some(BlameField::Zip)
+        );
         let o = classify(&resp(ResponseCode::Declined, 27, "A", ""));
         assert_eq!(o.message_key(), "payment.declined.zip");
     }

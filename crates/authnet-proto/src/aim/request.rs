@@ -56,7 +56,11 @@ pub enum CardData {
 
 impl CardData {
     pub fn full(number: CardNumber, expiry: Expiry, code: Option<CardCode>) -> Self {
-        CardData::Full { number, expiry, code }
+        CardData::Full {
+            number,
+            expiry,
+            code,
+        }
     }
 }
 
@@ -153,7 +157,11 @@ impl LineItem {
         if self.description.chars().count() > 255 {
             return Err(BuildError::LineItem(field("description")));
         }
-        for (f, v) in [("id", &self.id), ("name", &self.name), ("description", &self.description)] {
+        for (f, v) in [
+            ("id", &self.id),
+            ("name", &self.name),
+            ("description", &self.description),
+        ] {
             if v.contains("<|>") {
                 return Err(BuildError::LineItem(field(f)));
             }
@@ -227,7 +235,10 @@ pub enum BuildError {
     #[error("{field} is longer than {max} characters")]
     TooLong { field: &'static str, max: usize },
     #[error("{field} is invalid: {why}")]
-    Invalid { field: &'static str, why: &'static str },
+    Invalid {
+        field: &'static str,
+        why: &'static str,
+    },
     #[error("{0} line items, at most 30 allowed")]
     TooManyLineItems(usize),
     #[error("line item {} field {} is invalid", .0.index + 1, .0.field)]
@@ -327,7 +338,11 @@ impl AimRequest {
     }
 
     /// PRIOR_AUTH_CAPTURE of an AUTH_ONLY; `amount` only when capturing less.
-    pub fn prior_auth_capture(credentials: Credentials, trans_id: impl Into<String>, amount: Option<Decimal>) -> Self {
+    pub fn prior_auth_capture(
+        credentials: Credentials,
+        trans_id: impl Into<String>,
+        amount: Option<Decimal>,
+    ) -> Self {
         let mut r = Self::base(credentials, TransactionType::PriorAuthCapture);
         r.trans_id = Some(trans_id.into());
         r.amount = amount;
@@ -335,7 +350,12 @@ impl AimRequest {
     }
 
     /// CAPTURE_ONLY of a voice/offline authorisation (`auth_code` ≤ 6 chars).
-    pub fn capture_only(credentials: Credentials, auth_code: impl Into<String>, amount: Decimal, card: CardData) -> Self {
+    pub fn capture_only(
+        credentials: Credentials,
+        auth_code: impl Into<String>,
+        amount: Decimal,
+        card: CardData,
+    ) -> Self {
         let mut r = Self::auth_capture(credentials, amount, card);
         r.kind = TransactionType::CaptureOnly;
         r.auth_code = Some(auth_code.into());
@@ -343,7 +363,12 @@ impl AimRequest {
     }
 
     /// CREDIT against a settled transaction (card may be [`CardData::LastFour`]).
-    pub fn credit(credentials: Credentials, trans_id: impl Into<String>, amount: Decimal, card: CardData) -> Self {
+    pub fn credit(
+        credentials: Credentials,
+        trans_id: impl Into<String>,
+        amount: Decimal,
+        card: CardData,
+    ) -> Self {
         let mut r = Self::base(credentials, TransactionType::Credit);
         r.trans_id = Some(trans_id.into());
         r.amount = Some(amount);
@@ -398,7 +423,11 @@ impl AimRequest {
         self
     }
 
-    pub fn with_merchant_field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_merchant_field(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<String>,
+    ) -> Self {
         self.merchant_fields.push((name.into(), value.into()));
         self
     }
@@ -424,7 +453,10 @@ impl AimRequest {
         }
         check_len("x_tran_key", Some(key), 16)?;
 
-        let needs_amount = !matches!(kind, TransactionType::PriorAuthCapture | TransactionType::Void);
+        let needs_amount = !matches!(
+            kind,
+            TransactionType::PriorAuthCapture | TransactionType::Void
+        );
         match self.amount {
             None if needs_amount => return Err(missing("x_amount")),
             Some(a) => check_amount("x_amount", a, kind != TransactionType::Void)?,
@@ -445,7 +477,9 @@ impl AimRequest {
             _ => {}
         }
         match kind {
-            TransactionType::AuthCapture | TransactionType::AuthOnly | TransactionType::CaptureOnly => {
+            TransactionType::AuthCapture
+            | TransactionType::AuthOnly
+            | TransactionType::CaptureOnly => {
                 if !matches!(self.card, Some(CardData::Full { .. })) {
                     return Err(missing("x_card_num"));
                 }
@@ -456,7 +490,9 @@ impl AimRequest {
                     // Unlinked credit needs the full number and expiry.
                     return Err(missing("x_trans_id"));
                 }
-                (Some(CardData::LastFour(l4)), _) if l4.len() != 4 || !l4.bytes().all(|b| b.is_ascii_digit()) => {
+                (Some(CardData::LastFour(l4)), _)
+                    if l4.len() != 4 || !l4.bytes().all(|b| b.is_ascii_digit()) =>
+                {
                     return Err(BuildError::Invalid {
                         field: "x_card_num",
                         why: "last four must be 4 digits",
@@ -480,20 +516,19 @@ impl AimRequest {
                 }
             }
         }
-        if kind == TransactionType::PriorAuthCapture {
-            if let (Some(a), Some(max)) = (self.amount, self.authorized_amount) {
-                if a > max {
-                    return Err(BuildError::AboveAuthorized);
-                }
-            }
+        if kind == TransactionType::PriorAuthCapture
+            && let (Some(a), Some(max)) = (self.amount, self.authorized_amount)
+            && a > max
+        {
+            return Err(BuildError::AboveAuthorized);
         }
-        if let Some(w) = self.duplicate_window {
-            if w > 28_800 {
-                return Err(BuildError::Invalid {
-                    field: "x_duplicate_window",
-                    why: "at most 28800 seconds",
-                });
-            }
+        if let Some(w) = self.duplicate_window
+            && w > 28_800
+        {
+            return Err(BuildError::Invalid {
+                field: "x_duplicate_window",
+                why: "at most 28800 seconds",
+            });
         }
         if let Some(id) = self.split_tender_id.as_deref() {
             if self.trans_id.is_some() {
@@ -532,18 +567,25 @@ impl AimRequest {
         check_len("x_email", c.email.as_deref(), 255)?;
         check_len("x_cust_id", c.cust_id.as_deref(), 20)?;
         check_len("x_customer_ip", c.customer_ip.as_deref(), 15)?;
-        if let Some(ip) = c.customer_ip.as_deref() {
-            if ip.parse::<std::net::Ipv4Addr>().is_err() {
-                return Err(BuildError::Invalid {
-                    field: "x_customer_ip",
-                    why: "must be a dotted IPv4 address",
-                });
-            }
+        if let Some(ip) = c.customer_ip.as_deref()
+            && ip.parse::<std::net::Ipv4Addr>().is_err()
+        {
+            return Err(BuildError::Invalid {
+                field: "x_customer_ip",
+                why: "must be a dotted IPv4 address",
+            });
         }
-        for (field, charge) in [("x_tax", &self.tax), ("x_freight", &self.freight), ("x_duty", &self.duty)] {
+        for (field, charge) in [
+            ("x_tax", &self.tax),
+            ("x_freight", &self.freight),
+            ("x_duty", &self.duty),
+        ] {
             if let Some(ch) = charge {
                 check_amount(field, ch.amount(), false)?;
-                if let Charge::Itemized { name, description, .. } = ch {
+                if let Charge::Itemized {
+                    name, description, ..
+                } = ch
+                {
                     check_len(field, Some(name), 31)?;
                     check_len(field, Some(description), 255)?;
                     if name.contains("<|>") || description.contains("<|>") {
@@ -557,11 +599,27 @@ impl AimRequest {
         }
         if let Some(auth) = &self.authentication {
             check_len("x_authentication_indicator", auth.indicator.as_deref(), 1)?;
-            check_len("x_cardholder_authentication_value", auth.value.as_deref(), 255)?;
+            check_len(
+                "x_cardholder_authentication_value",
+                auth.value.as_deref(),
+                255,
+            )?;
         }
-        check_len("x_header_email_receipt", self.email_receipt.header.as_deref(), 255)?;
-        check_len("x_footer_email_receipt", self.email_receipt.footer.as_deref(), 255)?;
-        check_len("x_merchant_email", self.email_receipt.merchant_email.as_deref(), 255)?;
+        check_len(
+            "x_header_email_receipt",
+            self.email_receipt.header.as_deref(),
+            255,
+        )?;
+        check_len(
+            "x_footer_email_receipt",
+            self.email_receipt.footer.as_deref(),
+            255,
+        )?;
+        check_len(
+            "x_merchant_email",
+            self.email_receipt.merchant_email.as_deref(),
+            255,
+        )?;
         for (name, _) in &self.merchant_fields {
             let lower = name.to_ascii_lowercase();
             if name.trim().is_empty() || lower.starts_with("x_") {
@@ -578,7 +636,10 @@ impl AimRequest {
         let mut pairs: Vec<(&str, String)> = Vec::with_capacity(48);
         let mut push = |k: &'static str, v: String| pairs.push((k, v));
         push("x_login", self.credentials.login.clone());
-        push("x_tran_key", self.credentials.transaction_key.expose_secret().clone());
+        push(
+            "x_tran_key",
+            self.credentials.transaction_key.expose_secret().clone(),
+        );
         push("x_version", "3.1".into());
         push("x_type", self.kind.as_request_str().into());
         push("x_method", "CC".into());
@@ -592,7 +653,11 @@ impl AimRequest {
             push("x_amount", format_amount(a));
         }
         match &self.card {
-            Some(CardData::Full { number, expiry, code }) => {
+            Some(CardData::Full {
+                number,
+                expiry,
+                code,
+            }) => {
                 push("x_card_num", number.expose_digits().to_owned());
                 if self.kind != TransactionType::Credit || self.trans_id.is_none() {
                     push("x_exp_date", expiry.to_aim());
@@ -617,7 +682,13 @@ impl AimRequest {
         if let Some(w) = self.duplicate_window {
             push("x_duplicate_window", w.to_string());
         }
-        let b = |v: bool| if v { "TRUE".to_owned() } else { "FALSE".to_owned() };
+        let b = |v: bool| {
+            if v {
+                "TRUE".to_owned()
+            } else {
+                "FALSE".to_owned()
+            }
+        };
         if let Some(v) = self.recurring_billing {
             push("x_recurring_billing", b(v));
         }
@@ -671,7 +742,11 @@ impl AimRequest {
                 push(k, v);
             }
         }
-        for (k, v) in [("x_tax", &self.tax), ("x_freight", &self.freight), ("x_duty", &self.duty)] {
+        for (k, v) in [
+            ("x_tax", &self.tax),
+            ("x_freight", &self.freight),
+            ("x_duty", &self.duty),
+        ] {
             if let Some(c) = v {
                 push(k, c.encode());
             }
@@ -751,13 +826,33 @@ fn check_amount(field: &'static str, a: Decimal, positive: bool) -> Result<(), B
 fn check_address(prefix: &'static str, a: &Address) -> Result<(), BuildError> {
     let bill = prefix == "x_";
     let name = |b: &'static str, s: &'static str| if bill { b } else { s };
-    check_len(name("x_first_name", "x_ship_to_first_name"), a.first_name.as_deref(), 50)?;
-    check_len(name("x_last_name", "x_ship_to_last_name"), a.last_name.as_deref(), 50)?;
-    check_len(name("x_company", "x_ship_to_company"), a.company.as_deref(), 50)?;
-    check_len(name("x_address", "x_ship_to_address"), a.address.as_deref(), 60)?;
+    check_len(
+        name("x_first_name", "x_ship_to_first_name"),
+        a.first_name.as_deref(),
+        50,
+    )?;
+    check_len(
+        name("x_last_name", "x_ship_to_last_name"),
+        a.last_name.as_deref(),
+        50,
+    )?;
+    check_len(
+        name("x_company", "x_ship_to_company"),
+        a.company.as_deref(),
+        50,
+    )?;
+    check_len(
+        name("x_address", "x_ship_to_address"),
+        a.address.as_deref(),
+        60,
+    )?;
     check_len(name("x_city", "x_ship_to_city"), a.city.as_deref(), 40)?;
     check_len(name("x_state", "x_ship_to_state"), a.state.as_deref(), 40)?;
     check_len(name("x_zip", "x_ship_to_zip"), a.zip.as_deref(), 20)?;
-    check_len(name("x_country", "x_ship_to_country"), a.country.as_deref(), 60)?;
+    check_len(
+        name("x_country", "x_ship_to_country"),
+        a.country.as_deref(),
+        60,
+    )?;
     Ok(())
 }

@@ -101,7 +101,9 @@ pub struct ResponseAddress {
 pub enum AimParseError {
     #[error("empty response body")]
     Empty,
-    #[error("response has {found} fields, at least {MIN_FIELDS} expected (not a delimited response)")]
+    #[error(
+        "response has {found} fields, at least {MIN_FIELDS} expected (not a delimited response)"
+    )]
     TooFewFields { found: usize },
     #[error("response code {0:?} is not 1, 2, 3 or 4")]
     BadResponseCode(String),
@@ -117,7 +119,11 @@ pub enum AimParseError {
 
 impl AimResponse {
     /// A response with only the status fields set; the rest blank.
-    pub fn new(response_code: ResponseCode, reason_code: u16, reason_text: impl Into<String>) -> Self {
+    pub fn new(
+        response_code: ResponseCode,
+        reason_code: u16,
+        reason_text: impl Into<String>,
+    ) -> Self {
         AimResponse {
             response_code,
             subcode: "1".to_owned(),
@@ -172,7 +178,10 @@ impl AimResponse {
     /// (or after its opening encapsulation character) is the delimiter.
     pub fn parse_auto(bytes: &[u8]) -> Result<AimResponse, AimParseError> {
         let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let start = body.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(0);
+        let start = body
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .unwrap_or(0);
         let body = body.get(start..).unwrap_or_default();
         let (delim, encap) = match body {
             [first, d, ..] if first.is_ascii_digit() => (*d, None),
@@ -185,7 +194,9 @@ impl AimResponse {
     /// Builds a response from already split fields (position 1 first).
     pub fn from_fields<S: AsRef<str>>(fields: &[S]) -> Result<AimResponse, AimParseError> {
         if fields.len() < MIN_FIELDS {
-            return Err(AimParseError::TooFewFields { found: fields.len() });
+            return Err(AimParseError::TooFewFields {
+                found: fields.len(),
+            });
         }
         let f = |pos: usize| -> &str { fields.get(pos - 1).map(|s| s.as_ref()).unwrap_or("") };
         let s = |pos: usize| -> String { f(pos).to_owned() };
@@ -204,11 +215,13 @@ impl AimResponse {
             if v.is_empty() {
                 return Ok(None);
             }
-            Decimal::from_str(v).map(Some).map_err(|_| AimParseError::BadAmount {
-                position: pos,
-                name,
-                value: v.to_owned(),
-            })
+            Decimal::from_str(v)
+                .map(Some)
+                .map_err(|_| AimParseError::BadAmount {
+                    position: pos,
+                    name,
+                    value: v.to_owned(),
+                })
         };
         Ok(AimResponse {
             response_code,
@@ -288,15 +301,29 @@ impl AimResponse {
         v.push(self.cust_id.clone());
         let b = &self.bill_to;
         for x in [
-            &b.first_name, &b.last_name, &b.company, &b.address, &b.city, &b.state, &b.zip,
-            &b.country, &b.phone, &b.fax,
+            &b.first_name,
+            &b.last_name,
+            &b.company,
+            &b.address,
+            &b.city,
+            &b.state,
+            &b.zip,
+            &b.country,
+            &b.phone,
+            &b.fax,
         ] {
             v.push(x.clone());
         }
         v.push(self.email.clone());
         let sh = &self.ship_to;
         for x in [
-            &sh.first_name, &sh.last_name, &sh.company, &sh.address, &sh.city, &sh.state, &sh.zip,
+            &sh.first_name,
+            &sh.last_name,
+            &sh.company,
+            &sh.address,
+            &sh.city,
+            &sh.state,
+            &sh.zip,
             &sh.country,
         ] {
             v.push(x.clone());
@@ -348,7 +375,11 @@ impl AimResponse {
     /// `Some(id)` unless the transaction id is blank or `0`.
     pub fn transaction_id(&self) -> Option<&str> {
         let t = self.trans_id.trim();
-        if t.is_empty() || t == "0" { None } else { Some(t) }
+        if t.is_empty() || t == "0" {
+            None
+        } else {
+            Some(t)
+        }
     }
 
     /// Checks position 38 against `md5(hash_value + login + trans_id + amount)`

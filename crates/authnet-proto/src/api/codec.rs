@@ -9,8 +9,8 @@ use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::tree::{Body, Node};
 use super::ApiError;
+use super::tree::{Body, Node};
 
 /// Decoding context: which wire form the tree came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +59,11 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub fn new(node: &'a Node, form: Form, ignore: &'static [&'static str]) -> Result<Self, ApiError> {
+    pub fn new(
+        node: &'a Node,
+        form: Form,
+        ignore: &'static [&'static str],
+    ) -> Result<Self, ApiError> {
         let nodes = match &node.body {
             Body::Children(c) => c.as_slice(),
             Body::Text(t) if t.trim().is_empty() => &[],
@@ -70,11 +74,20 @@ impl<'a> Fields<'a> {
                 )));
             }
         };
-        Ok(Fields { parent: &node.name, nodes, used: vec![false; nodes.len()], pos: 0, form, ignore })
+        Ok(Fields {
+            parent: &node.name,
+            nodes,
+            used: vec![false; nodes.len()],
+            pos: 0,
+            form,
+            ignore,
+        })
     }
 
     fn skip_ignored(&mut self) {
-        while self.pos < self.nodes.len() && self.ignore.contains(&self.nodes[self.pos].name.as_str()) {
+        while self.pos < self.nodes.len()
+            && self.ignore.contains(&self.nodes[self.pos].name.as_str())
+        {
             self.used[self.pos] = true;
             self.pos += 1;
         }
@@ -95,7 +108,11 @@ impl<'a> Fields<'a> {
                 }
             }
             Form::Json => {
-                let i = self.nodes.iter().enumerate().position(|(i, n)| !self.used[i] && n.name == name)?;
+                let i = self
+                    .nodes
+                    .iter()
+                    .enumerate()
+                    .position(|(i, n)| !self.used[i] && n.name == name)?;
                 self.used[i] = true;
                 Some(&self.nodes[i])
             }
@@ -110,7 +127,9 @@ impl<'a> Fields<'a> {
     }
 
     pub fn opt<T: Wire>(&mut self, name: &str) -> Result<Option<T>, ApiError> {
-        self.take_one(name).map(|n| T::from_node(n, self.form)).transpose()
+        self.take_one(name)
+            .map(|n| T::from_node(n, self.form))
+            .transpose()
     }
 
     pub fn many<T: Wire>(&mut self, name: &str) -> Result<Vec<T>, ApiError> {
@@ -129,12 +148,16 @@ impl<'a> Fields<'a> {
         while let Some(node) = self.take_one(name) {
             match (&node.body, self.form) {
                 (Body::Text(_), Form::Json) => out.push(T::from_node(node, self.form)?),
-                (Body::Children(c), Form::Json) if !c.is_empty() && c.iter().all(|n| n.name == name) => {
+                (Body::Children(c), Form::Json)
+                    if !c.is_empty() && c.iter().all(|n| n.name == name) =>
+                {
                     for n in c {
                         out.push(T::from_node(n, self.form)?);
                     }
                 }
-                (Body::Children(c), Form::Json) if !c.is_empty() && c.iter().all(|n| n.name != item) => {
+                (Body::Children(c), Form::Json)
+                    if !c.is_empty() && c.iter().all(|n| n.name != item) =>
+                {
                     // An array of objects: each node is one item.
                     out.push(T::from_node(node, self.form)?);
                 }
@@ -199,7 +222,10 @@ impl Out {
 
 fn leaf<'a>(node: &'a Node) -> Result<&'a str, ApiError> {
     node.as_text().ok_or_else(|| {
-        ApiError::Schema(format!("The element '{}' cannot contain child elements. Only text is allowed.", node.name))
+        ApiError::Schema(format!(
+            "The element '{}' cannot contain child elements. Only text is allowed.",
+            node.name
+        ))
     })
 }
 
@@ -220,12 +246,19 @@ impl Wire for Decimal {
         let t = leaf(node)?.trim();
         // xsd:decimal: digits with an optional sign and point; no exponent.
         let ok = !t.is_empty()
-            && t.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit() || c == '.')
+            && t.trim_start_matches(['-', '+'])
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.')
             && t.chars().filter(|&c| c == '.').count() <= 1;
         if !ok {
-            return Err(invalid_value(&node.name, t, "http://www.w3.org/2001/XMLSchema:decimal"));
+            return Err(invalid_value(
+                &node.name,
+                t,
+                "http://www.w3.org/2001/XMLSchema:decimal",
+            ));
         }
-        Decimal::from_str(t).map_err(|_| invalid_value(&node.name, t, "http://www.w3.org/2001/XMLSchema:decimal"))
+        Decimal::from_str(t)
+            .map_err(|_| invalid_value(&node.name, t, "http://www.w3.org/2001/XMLSchema:decimal"))
     }
 }
 
@@ -237,7 +270,11 @@ impl Wire for bool {
         match leaf(node)?.trim() {
             "true" | "1" | "True" | "TRUE" => Ok(true),
             "false" | "0" | "False" | "FALSE" => Ok(false),
-            other => Err(invalid_value(&node.name, other, "http://www.w3.org/2001/XMLSchema:boolean")),
+            other => Err(invalid_value(
+                &node.name,
+                other,
+                "http://www.w3.org/2001/XMLSchema:boolean",
+            )),
         }
     }
 }
@@ -250,7 +287,8 @@ impl NumericString {
     /// Accepts `[0-9]+`.
     pub fn new(s: impl Into<String>) -> Option<Self> {
         let s = s.into();
-        (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())).then_some(NumericString(s))
+        (!s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then_some(NumericString(s))
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -317,7 +355,14 @@ impl SecretText {
 
 /// `XXXX` + last four.
 pub fn mask(s: &str) -> String {
-    let tail: String = s.chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let tail: String = s
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
     format!("XXXX{tail}")
 }
 

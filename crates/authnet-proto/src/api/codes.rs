@@ -5,34 +5,82 @@ pub const MESSAGE_CODES: &[(&str, &str)] = &[
     ("I00001", "Successful."),
     ("I00003", "The record has already been deleted."),
     ("I00004", "No records found."),
-    ("E00001", "An error occurred during processing. Please try again."),
+    (
+        "E00001",
+        "An error occurred during processing. Please try again.",
+    ),
     ("E00002", "The content-type specified is not supported."),
     ("E00003", "An error occurred while parsing the XML request."),
     ("E00004", "The name of the requested API method is invalid."),
-    ("E00005", "The transaction key or API key is invalid or not present."),
+    (
+        "E00005",
+        "The transaction key or API key is invalid or not present.",
+    ),
     ("E00006", "The API user name is invalid or not present."),
-    ("E00007", "User authentication failed due to invalid authentication values."),
-    ("E00008", "User authentication failed. The account or API user is inactive."),
-    ("E00009", "The payment gateway account is in Test Mode. The request cannot be processed."),
-    ("E00010", "User authentication failed. You do not have the appropriate permissions."),
-    ("E00011", "Access denied. You do not have the appropriate permissions."),
+    (
+        "E00007",
+        "User authentication failed due to invalid authentication values.",
+    ),
+    (
+        "E00008",
+        "User authentication failed. The account or API user is inactive.",
+    ),
+    (
+        "E00009",
+        "The payment gateway account is in Test Mode. The request cannot be processed.",
+    ),
+    (
+        "E00010",
+        "User authentication failed. You do not have the appropriate permissions.",
+    ),
+    (
+        "E00011",
+        "Access denied. You do not have the appropriate permissions.",
+    ),
     ("E00012", "A duplicate subscription already exists."),
     ("E00013", "The field is invalid."),
     ("E00014", "A required field is not present."),
     ("E00015", "The field length is invalid."),
     ("E00016", "The field type is invalid."),
     ("E00017", "The start date cannot occur in the past."),
-    ("E00018", "The credit card expires before the subscription start date."),
-    ("E00019", "The customer tax id or drivers license information is required."),
-    ("E00020", "The payment gateway account is not enabled for eCheck.Net subscriptions."),
-    ("E00021", "The payment gateway account is not enabled for credit card subscriptions."),
-    ("E00022", "The interval length cannot exceed 365 days or 12 months."),
-    ("E00023", "The subscription duration cannot exceed three years."),
-    ("E00024", "Trial Occurrences is required when Trial Amount is specified."),
+    (
+        "E00018",
+        "The credit card expires before the subscription start date.",
+    ),
+    (
+        "E00019",
+        "The customer tax id or drivers license information is required.",
+    ),
+    (
+        "E00020",
+        "The payment gateway account is not enabled for eCheck.Net subscriptions.",
+    ),
+    (
+        "E00021",
+        "The payment gateway account is not enabled for credit card subscriptions.",
+    ),
+    (
+        "E00022",
+        "The interval length cannot exceed 365 days or 12 months.",
+    ),
+    (
+        "E00023",
+        "The subscription duration cannot exceed three years.",
+    ),
+    (
+        "E00024",
+        "Trial Occurrences is required when Trial Amount is specified.",
+    ),
     ("E00025", "Automated Recurring Billing is not enabled."),
-    ("E00026", "Both Trial Amount and Trial Occurrences are required."),
+    (
+        "E00026",
+        "Both Trial Amount and Trial Occurrences are required.",
+    ),
     ("E00027", "The transaction was unsuccessful."),
-    ("E00028", "Trial Occurrences must be less than Total Occurrences."),
+    (
+        "E00028",
+        "Trial Occurrences must be less than Total Occurrences.",
+    ),
     ("E00029", "Payment information is required."),
     ("E00030", "The payment schedule is required."),
     ("E00031", "The amount is required."),
@@ -49,14 +97,23 @@ pub const MESSAGE_CODES: &[(&str, &str)] = &[
     ("E00042", "You cannot add more than {0} payment profiles."),
     ("E00043", "You cannot add more than {0} shipping addresses."),
     ("E00044", "Customer Information Manager is not enabled."),
-    ("E00045", "The root node does not reference a valid XML namespace."),
-    ("E00051", "The original transaction was not issued for this payment profile."),
+    (
+        "E00045",
+        "The root node does not reference a valid XML namespace.",
+    ),
+    (
+        "E00051",
+        "The original transaction was not issued for this payment profile.",
+    ),
     ("E00053", "Server too busy"),
 ];
 
 /// The gateway's text for a message code.
 pub fn message_text(code: &str) -> Option<&'static str> {
-    MESSAGE_CODES.iter().find(|(c, _)| *c == code).map(|(_, t)| *t)
+    MESSAGE_CODES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, t)| *t)
 }
 
 pub const I00001: &str = "I00001";

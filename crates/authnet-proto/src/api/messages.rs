@@ -1,13 +1,13 @@
 //! The request and response messages of every supported API function.
 
+use super::ApiError;
 use super::codec::{Form, NumericString, SecretText, Wire, wire_struct};
 use super::transaction::{ProfileTransaction, TransactionRequest, TransactionResponse};
 use super::tree::Node;
 use super::types::{
-    CustomerAddress, CustomerProfile, CustomerProfileEx, CustomerProfileMasked, MerchantAuthentication,
-    Messages, PaymentProfile, PaymentProfileMasked, ValidationMode,
+    CustomerAddress, CustomerProfile, CustomerProfileEx, CustomerProfileMasked,
+    MerchantAuthentication, Messages, PaymentProfile, PaymentProfileMasked, ValidationMode,
 };
-use super::ApiError;
 
 /// Declares one request struct with the common `ANetApiRequest` head
 /// (`merchantAuthentication`, `clientId`?, `refId`?).

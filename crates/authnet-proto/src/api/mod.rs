@@ -76,7 +76,10 @@ impl ApiError {
 
     /// The `ErrorResponse` the gateway answers with.
     pub fn to_response(&self) -> ApiResponse {
-        ApiResponse::Error(ErrorResponse { ref_id: None, messages: Messages::error(self.code(), self.text()) })
+        ApiResponse::Error(ErrorResponse {
+            ref_id: None,
+            messages: Messages::error(self.code(), self.text()),
+        })
     }
 }
 
@@ -94,7 +97,12 @@ impl Format {
     pub fn from_content_type(content_type: Option<&str>, body: &[u8]) -> Result<Format, ApiError> {
         match content_type {
             Some(ct) => {
-                let mime = ct.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .to_ascii_lowercase();
                 match mime.as_str() {
                     "text/xml" | "application/xml" => Ok(Format::Xml),
                     "application/json" | "text/json" => Ok(Format::Json),
@@ -141,10 +149,20 @@ impl Messages {
     }
     /// `Error` with the code's standard text.
     pub fn error_code(code: &str) -> Messages {
-        Messages::error(code, codes::message_text(code).unwrap_or("An error occurred during processing. Please try again."))
+        Messages::error(
+            code,
+            codes::message_text(code)
+                .unwrap_or("An error occurred during processing. Please try again."),
+        )
     }
     fn single(result_code: ResultCode, code: &str, text: impl Into<String>) -> Messages {
-        Messages { result_code, message: vec![Message { code: code.to_owned(), text: text.into() }] }
+        Messages {
+            result_code,
+            message: vec![Message {
+                code: code.to_owned(),
+                text: text.into(),
+            }],
+        }
     }
     /// Whether the result is `Ok`.
     pub fn is_ok(&self) -> bool {
@@ -193,7 +211,11 @@ pub fn encode_request(request: &ApiRequest, format: Format) -> Vec<u8> {
 /// a JSON response carries no root key, so `expected` says which function was
 /// called (an `ErrorResponse`-shaped body still decodes, as that function's
 /// response with only the envelope).
-pub fn decode_response(bytes: &[u8], format: Format, expected: Function) -> Result<ApiResponse, ApiError> {
+pub fn decode_response(
+    bytes: &[u8],
+    format: Format,
+    expected: Function,
+) -> Result<ApiResponse, ApiError> {
     match format {
         Format::Xml => {
             let doc = tree::parse_xml(bytes, false)?;

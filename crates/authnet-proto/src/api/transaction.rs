@@ -4,10 +4,10 @@
 
 use rust_decimal::Decimal;
 
+use super::ApiError;
 use super::codec::{Fields, Form, NumericString, SecretText, Wire, wire_enum, wire_struct};
 use super::tree::Node;
 use super::types::{CustomerAddress, ExtendedAmount, LineItem, Order, Payment};
-use super::ApiError;
 
 wire_struct! {
     /// `profileTransAuthCaptureType` / `profileTransAuthOnlyType` /
@@ -126,11 +126,15 @@ impl Wire for ProfileTransaction {
             "profileTransAuthCapture" => ProfileTransaction::AuthCapture(order(child, false)?),
             "profileTransAuthOnly" => ProfileTransaction::AuthOnly(order(child, false)?),
             "profileTransCaptureOnly" => ProfileTransaction::CaptureOnly(order(child, true)?),
-            "profileTransPriorAuthCapture" => {
-                ProfileTransaction::PriorAuthCapture(ProfileTransPriorAuthCapture::from_node(child, form)?)
+            "profileTransPriorAuthCapture" => ProfileTransaction::PriorAuthCapture(
+                ProfileTransPriorAuthCapture::from_node(child, form)?,
+            ),
+            "profileTransRefund" => {
+                ProfileTransaction::Refund(ProfileTransRefund::from_node(child, form)?)
             }
-            "profileTransRefund" => ProfileTransaction::Refund(ProfileTransRefund::from_node(child, form)?),
-            "profileTransVoid" => ProfileTransaction::Void(ProfileTransVoid::from_node(child, form)?),
+            "profileTransVoid" => {
+                ProfileTransaction::Void(ProfileTransVoid::from_node(child, form)?)
+            }
             other => return Err(super::codec::invalid_child(&node.name, other)),
         })
     }

@@ -41,11 +41,21 @@ pub(crate) enum Body {
 
 impl Node {
     pub fn text(name: &str, text: String) -> Node {
-        Node { name: name.to_owned(), body: Body::Text(text), repeated: false, flatten: false }
+        Node {
+            name: name.to_owned(),
+            body: Body::Text(text),
+            repeated: false,
+            flatten: false,
+        }
     }
 
     pub fn parent(name: &str, children: Vec<Node>) -> Node {
-        Node { name: name.to_owned(), body: Body::Children(children), repeated: false, flatten: false }
+        Node {
+            name: name.to_owned(),
+            body: Body::Children(children),
+            repeated: false,
+            flatten: false,
+        }
     }
 
     /// The text of a leaf; an empty element reads as "".
@@ -89,7 +99,8 @@ fn prefix(qname: &[u8]) -> Option<&[u8]> {
 }
 
 fn utf8(bytes: &[u8]) -> Result<String, ApiError> {
-    String::from_utf8(bytes.to_vec()).map_err(|_| ApiError::Parse("The document is not valid UTF-8.".into()))
+    String::from_utf8(bytes.to_vec())
+        .map_err(|_| ApiError::Parse("The document is not valid UTF-8.".into()))
 }
 
 /// Parses an XML document into a tree. Rejects DTDs (no entity expansion is
@@ -111,7 +122,9 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
     let mut count = 0usize;
     let mut buf = Vec::new();
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| ApiError::Parse(format!("{e}")))?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| ApiError::Parse(format!("{e}")))?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
                 let is_empty = matches!(event, Event::Empty(_));
@@ -135,7 +148,9 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
                     let mut ns_ok = false;
                     for attr in start.attributes() {
                         let attr = attr.map_err(|e| ApiError::Parse(format!("{e}")))?;
-                        if attr.key.as_ref() == wanted_attr.as_slice() && attr.value.as_ref() == NAMESPACE.as_bytes() {
+                        if attr.key.as_ref() == wanted_attr.as_slice()
+                            && attr.value.as_ref() == NAMESPACE.as_bytes()
+                        {
                             ns_ok = true;
                         }
                     }
@@ -163,11 +178,17 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
                     return Err(ApiError::Parse("Unexpected end tag.".into()));
                 };
                 let node = if children.is_empty() {
-                    if text.is_empty() { Node::parent(&name, children) } else { Node::text(&name, text) }
+                    if text.is_empty() {
+                        Node::parent(&name, children)
+                    } else {
+                        Node::text(&name, text)
+                    }
                 } else if text.trim().is_empty() {
                     Node::parent(&name, children)
                 } else {
-                    return Err(ApiError::Parse(format!("The element '{name}' cannot contain text and elements.")));
+                    return Err(ApiError::Parse(format!(
+                        "The element '{name}' cannot contain text and elements."
+                    )));
                 };
                 match stack.last_mut() {
                     Some((_, siblings, _)) => siblings.push(node),
@@ -175,31 +196,42 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
                 }
             }
             Event::Text(t) => {
-                let decoded = t.xml_content().map_err(|e| ApiError::Parse(format!("{e}")))?;
+                let decoded = t
+                    .xml_content()
+                    .map_err(|e| ApiError::Parse(format!("{e}")))?;
                 match stack.last_mut() {
                     Some((_, _, text)) => text.push_str(&decoded),
                     None if decoded.trim().is_empty() => {}
-                    None => return Err(ApiError::Parse("Data at the root level is invalid.".into())),
+                    None => {
+                        return Err(ApiError::Parse("Data at the root level is invalid.".into()));
+                    }
                 }
             }
             Event::GeneralRef(r) => {
                 let name = utf8(r.as_ref())?;
-                let resolved = resolve_entity(&name)
-                    .ok_or_else(|| ApiError::Parse(format!("Reference to undeclared entity '{name}'.")))?;
+                let resolved = resolve_entity(&name).ok_or_else(|| {
+                    ApiError::Parse(format!("Reference to undeclared entity '{name}'."))
+                })?;
                 match stack.last_mut() {
                     Some((_, _, text)) => text.push(resolved),
-                    None => return Err(ApiError::Parse("Data at the root level is invalid.".into())),
+                    None => {
+                        return Err(ApiError::Parse("Data at the root level is invalid.".into()));
+                    }
                 }
             }
             Event::CData(c) => {
                 let s = utf8(&c.into_inner())?;
                 match stack.last_mut() {
                     Some((_, _, text)) => text.push_str(&s),
-                    None => return Err(ApiError::Parse("Data at the root level is invalid.".into())),
+                    None => {
+                        return Err(ApiError::Parse("Data at the root level is invalid.".into()));
+                    }
                 }
             }
             Event::DocType(_) => {
-                return Err(ApiError::Parse("DTD is prohibited in this XML document.".into()));
+                return Err(ApiError::Parse(
+                    "DTD is prohibited in this XML document.".into(),
+                ));
             }
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
@@ -207,9 +239,12 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
         buf.clear();
     }
     if !stack.is_empty() {
-        return Err(ApiError::Parse("Unexpected end of file has occurred.".into()));
+        return Err(ApiError::Parse(
+            "Unexpected end of file has occurred.".into(),
+        ));
     }
-    root.map(|root| Document { root }).ok_or_else(|| ApiError::Parse("Root element is missing.".into()))
+    root.map(|root| Document { root })
+        .ok_or_else(|| ApiError::Parse("Root element is missing.".into()))
 }
 
 /// The five predefined XML entities and numeric character references.
@@ -404,7 +439,12 @@ impl<'de> Visitor<'de> for ValueSeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         bump(self.count, self.depth).map_err(serde::de::Error::custom)?;
         let mut children = Vec::new();
-        ObjectSeed { out: &mut children, count: self.count, depth: self.depth + 1 }.visit_map(map)?;
+        ObjectSeed {
+            out: &mut children,
+            count: self.count,
+            depth: self.depth + 1,
+        }
+        .visit_map(map)?;
         self.out.push(Node::parent(self.name, children));
         Ok(())
     }
@@ -437,9 +477,13 @@ pub(crate) fn parse_json(bytes: &[u8], root_name: Option<&str>) -> Result<Docume
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let mut children = Vec::new();
     let mut count = 0usize;
-    ObjectSeed { out: &mut children, count: &mut count, depth: 1 }
-        .deserialize(&mut de)
-        .map_err(|e| ApiError::Parse(format!("{e}")))?;
+    ObjectSeed {
+        out: &mut children,
+        count: &mut count,
+        depth: 1,
+    }
+    .deserialize(&mut de)
+    .map_err(|e| ApiError::Parse(format!("{e}")))?;
     de.end().map_err(|e| ApiError::Parse(format!("{e}")))?;
     let root = match root_name {
         Some(name) => Node::parent(name, children),
@@ -447,7 +491,11 @@ pub(crate) fn parse_json(bytes: &[u8], root_name: Option<&str>) -> Result<Docume
             let mut it = children.into_iter();
             match (it.next(), it.next()) {
                 (Some(root), None) => root,
-                _ => return Err(ApiError::Parse("A JSON request must have exactly one root property.".into())),
+                _ => {
+                    return Err(ApiError::Parse(
+                        "A JSON request must have exactly one root property.".into(),
+                    ));
+                }
             }
         }
     };
@@ -536,4 +584,3 @@ pub(crate) fn write_json(root: &Node, wrap: bool, bom: bool) -> Vec<u8> {
     }
     out.into_bytes()
 }
-

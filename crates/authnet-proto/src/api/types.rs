@@ -4,9 +4,9 @@
 use checkout_domain::Secret;
 use rust_decimal::Decimal;
 
+use super::ApiError;
 use super::codec::{Form, NumericString, SecretText, Wire, wire_enum, wire_struct};
 use super::tree::Node;
-use super::ApiError;
 
 impl Wire for Secret<String> {
     fn to_node(&self, name: &str) -> Node {

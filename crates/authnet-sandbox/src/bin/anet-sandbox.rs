@@ -13,7 +13,10 @@ use checkout_domain::Secret;
 use clap::Parser;
 
 #[derive(Debug, Parser)]
-#[command(name = "anet-sandbox", about = "Offline Authorize.Net gateway emulator (AIM + XML API)")]
+#[command(
+    name = "anet-sandbox",
+    about = "Offline Authorize.Net gateway emulator (AIM + XML API)"
+)]
 struct Args {
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, env = "ANET_SANDBOX_LISTEN", default_value = "127.0.0.1:8089")]
@@ -58,7 +61,10 @@ async fn main() -> std::process::ExitCode {
         transaction_key: Secret::new(args.key),
         enable_control: args.enable_control,
         enable_faults: args.enable_faults,
-        settle_every: args.settle_every.filter(|s| *s > 0).map(Duration::from_secs),
+        settle_every: args
+            .settle_every
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs),
         ..SandboxConfig::default()
     };
     config.behaviour.md5_hash_value = args.md5_hash;

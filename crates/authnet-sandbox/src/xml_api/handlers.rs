@@ -2,11 +2,12 @@
 
 use authnet_proto::api::{
     ApiRequest, ApiResponse, CreateCustomerPaymentProfileResponse, CreateCustomerProfileResponse,
-    CreateCustomerShippingAddressResponse, DeleteCustomerPaymentProfileResponse, DeleteCustomerProfileResponse,
-    DeleteCustomerShippingAddressResponse, Function, GetCustomerPaymentProfileResponse, GetCustomerProfileIdsResponse,
-    GetCustomerProfileResponse, GetCustomerShippingAddressResponse, Messages, NumericString,
-    UpdateCustomerPaymentProfileResponse, UpdateCustomerProfileResponse, UpdateCustomerShippingAddressResponse,
-    ValidationMode, codes,
+    CreateCustomerShippingAddressResponse, DeleteCustomerPaymentProfileResponse,
+    DeleteCustomerProfileResponse, DeleteCustomerShippingAddressResponse, Function,
+    GetCustomerPaymentProfileResponse, GetCustomerProfileIdsResponse, GetCustomerProfileResponse,
+    GetCustomerShippingAddressResponse, Messages, NumericString,
+    UpdateCustomerPaymentProfileResponse, UpdateCustomerProfileResponse,
+    UpdateCustomerShippingAddressResponse, ValidationMode, codes,
 };
 
 use super::payments::{self, Validation};
@@ -16,13 +17,16 @@ use crate::Sandbox;
 /// Who is calling (after authentication).
 pub(crate) struct Caller {
     pub login: String,
-    pub key: String,
 }
 
 fn authenticate(sandbox: &Sandbox, request: &ApiRequest) -> Result<Caller, Messages> {
     let auth = request.merchant_authentication();
     let login = auth.name.as_deref().map(str::trim).unwrap_or("");
-    let key = auth.transaction_key.as_ref().map(|k| k.expose_secret().trim()).unwrap_or("");
+    let key = auth
+        .transaction_key
+        .as_ref()
+        .map(|k| k.expose_secret().trim())
+        .unwrap_or("");
     if login.is_empty() {
         return Err(Messages::error_code(codes::E00006));
     }
@@ -32,7 +36,9 @@ fn authenticate(sandbox: &Sandbox, request: &ApiRequest) -> Result<Caller, Messa
     if !sandbox.check_credentials(login, key) {
         return Err(Messages::error_code(codes::E00007));
     }
-    Ok(Caller { login: login.to_owned(), key: key.to_owned() })
+    Ok(Caller {
+        login: login.to_owned(),
+    })
 }
 
 fn cim_error(e: &CimError) -> Messages {
@@ -53,7 +59,10 @@ pub(crate) fn dispatch(sandbox: &Sandbox, request: ApiRequest) -> ApiResponse {
         Ok(response) => response,
         Err(Failure::Cim(e)) => match e {
             // Later schemas return the ids with a duplicate payment profile.
-            CimError::DuplicatePaymentProfile { profile, payment_profile } if function == Function::CreateCustomerPaymentProfile && profile != 0 => {
+            CimError::DuplicatePaymentProfile {
+                profile,
+                payment_profile,
+            } if function == Function::CreateCustomerPaymentProfile && profile != 0 => {
                 CreateCustomerPaymentProfileResponse {
                     ref_id,
                     messages: cim_error(&e),
@@ -84,7 +93,12 @@ fn declined(direct: String) -> Messages {
     payments::declined_messages(&direct)
 }
 
-fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequest) -> Result<ApiResponse, Failure> {
+fn handle(
+    sandbox: &Sandbox,
+    store: &CimStore,
+    caller: &Caller,
+    request: ApiRequest,
+) -> Result<ApiResponse, Failure> {
     let login = caller.login.as_str();
     Ok(match request {
         ApiRequest::CreateCustomerProfile(r) => {
@@ -101,7 +115,11 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
             let mut validations = Vec::new();
             if mode != ValidationMode::None {
                 for (pp, wire) in stored_payments.iter().zip(&new.payment_profiles) {
-                    let card_code = wire.payment.as_ref().and_then(|p| p.credit_card.as_ref()).and_then(|c| c.card_code.clone());
+                    let card_code = wire
+                        .payment
+                        .as_ref()
+                        .and_then(|p| p.credit_card.as_ref())
+                        .and_then(|c| c.card_code.clone());
                     let v = Validation {
                         mode,
                         merchant_customer_id: new.merchant_customer_id.as_deref(),
@@ -129,8 +147,16 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
                 ref_id: r.ref_id,
                 messages: Messages::ok(),
                 customer_profile_id: Some(created.profile_id.into()),
-                customer_payment_profile_id_list: created.payment_profile_ids.into_iter().map(NumericString::from).collect(),
-                customer_shipping_address_id_list: created.address_ids.into_iter().map(NumericString::from).collect(),
+                customer_payment_profile_id_list: created
+                    .payment_profile_ids
+                    .into_iter()
+                    .map(NumericString::from)
+                    .collect(),
+                customer_shipping_address_id_list: created
+                    .address_ids
+                    .into_iter()
+                    .map(NumericString::from)
+                    .collect(),
                 validation_direct_response_list: validations,
             }
             .into()
@@ -138,7 +164,9 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
         ApiRequest::GetCustomerProfile(r) => {
             let found = match &r.customer_profile_id {
                 Some(id) => store.profile(login, id_of(id)?),
-                None => store.find_profile(login, r.merchant_customer_id.as_deref(), r.email.as_deref()),
+                None => {
+                    store.find_profile(login, r.merchant_customer_id.as_deref(), r.email.as_deref())
+                }
             };
             let profile = found.ok_or(CimError::NotFound)?;
             GetCustomerProfileResponse {
@@ -151,12 +179,26 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
         }
         ApiRequest::UpdateCustomerProfile(r) => {
             let p = r.profile;
-            store.update_profile(login, id_of(&p.customer_profile_id)?, p.merchant_customer_id, p.description, p.email)?;
-            UpdateCustomerProfileResponse { ref_id: r.ref_id, messages: Messages::ok() }.into()
+            store.update_profile(
+                login,
+                id_of(&p.customer_profile_id)?,
+                p.merchant_customer_id,
+                p.description,
+                p.email,
+            )?;
+            UpdateCustomerProfileResponse {
+                ref_id: r.ref_id,
+                messages: Messages::ok(),
+            }
+            .into()
         }
         ApiRequest::DeleteCustomerProfile(r) => {
             store.delete_profile(login, id_of(&r.customer_profile_id)?)?;
-            DeleteCustomerProfileResponse { ref_id: r.ref_id, messages: Messages::ok() }.into()
+            DeleteCustomerProfileResponse {
+                ref_id: r.ref_id,
+                messages: Messages::ok(),
+            }
+            .into()
         }
         ApiRequest::CreateCustomerPaymentProfile(r) => {
             let profile_id = id_of(&r.customer_profile_id)?;
@@ -165,7 +207,12 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
             let mut validation = None;
             if mode != ValidationMode::None {
                 let profile = store.profile(login, profile_id).ok_or(CimError::NotFound)?;
-                let card_code = r.payment_profile.payment.as_ref().and_then(|p| p.credit_card.as_ref()).and_then(|c| c.card_code.clone());
+                let card_code = r
+                    .payment_profile
+                    .payment
+                    .as_ref()
+                    .and_then(|p| p.credit_card.as_ref())
+                    .and_then(|c| c.card_code.clone());
                 let v = Validation {
                     mode,
                     merchant_customer_id: profile.merchant_customer_id.as_deref(),
@@ -200,7 +247,9 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
         ApiRequest::GetCustomerPaymentProfile(r) => {
             let profile_id = id_of(&r.customer_profile_id)?;
             let profile = store.profile(login, profile_id).ok_or(CimError::NotFound)?;
-            let pp = profile.payment_profile(id_of(&r.customer_payment_profile_id)?).ok_or(CimError::NotFound)?;
+            let pp = profile
+                .payment_profile(id_of(&r.customer_payment_profile_id)?)
+                .ok_or(CimError::NotFound)?;
             GetCustomerPaymentProfileResponse {
                 ref_id: r.ref_id,
                 messages: Messages::ok(),
@@ -215,7 +264,12 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
             if mode != ValidationMode::None {
                 let stored = store.prepare_payment_update(login, profile_id, &r.payment_profile)?;
                 let profile = store.profile(login, profile_id).ok_or(CimError::NotFound)?;
-                let card_code = r.payment_profile.payment.as_ref().and_then(|p| p.credit_card.as_ref()).and_then(|c| c.card_code.clone());
+                let card_code = r
+                    .payment_profile
+                    .payment
+                    .as_ref()
+                    .and_then(|p| p.credit_card.as_ref())
+                    .and_then(|c| c.card_code.clone());
                 let v = Validation {
                     mode,
                     merchant_customer_id: profile.merchant_customer_id.as_deref(),
@@ -236,12 +290,24 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
                 }
             }
             store.update_payment_profile(login, profile_id, &r.payment_profile)?;
-            UpdateCustomerPaymentProfileResponse { ref_id: r.ref_id, messages: Messages::ok(), validation_direct_response: validation }
-                .into()
+            UpdateCustomerPaymentProfileResponse {
+                ref_id: r.ref_id,
+                messages: Messages::ok(),
+                validation_direct_response: validation,
+            }
+            .into()
         }
         ApiRequest::DeleteCustomerPaymentProfile(r) => {
-            store.delete_payment_profile(login, id_of(&r.customer_profile_id)?, id_of(&r.customer_payment_profile_id)?)?;
-            DeleteCustomerPaymentProfileResponse { ref_id: r.ref_id, messages: Messages::ok() }.into()
+            store.delete_payment_profile(
+                login,
+                id_of(&r.customer_profile_id)?,
+                id_of(&r.customer_payment_profile_id)?,
+            )?;
+            DeleteCustomerPaymentProfileResponse {
+                ref_id: r.ref_id,
+                messages: Messages::ok(),
+            }
+            .into()
         }
         ApiRequest::CreateCustomerShippingAddress(r) => {
             let id = store.add_address(login, id_of(&r.customer_profile_id)?, &r.address)?;
@@ -254,9 +320,14 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
             .into()
         }
         ApiRequest::GetCustomerShippingAddress(r) => {
-            let profile = store.profile(login, id_of(&r.customer_profile_id)?).ok_or(CimError::NotFound)?;
+            let profile = store
+                .profile(login, id_of(&r.customer_profile_id)?)
+                .ok_or(CimError::NotFound)?;
             let address_id = id_of(&r.customer_address_id)?;
-            let mut address = profile.address(address_id).cloned().ok_or(CimError::NotFound)?;
+            let mut address = profile
+                .address(address_id)
+                .cloned()
+                .ok_or(CimError::NotFound)?;
             address.customer_address_id = Some(address_id.into());
             GetCustomerShippingAddressResponse {
                 ref_id: r.ref_id,
@@ -269,21 +340,42 @@ fn handle(sandbox: &Sandbox, store: &CimStore, caller: &Caller, request: ApiRequ
         }
         ApiRequest::UpdateCustomerShippingAddress(r) => {
             store.update_address(login, id_of(&r.customer_profile_id)?, &r.address)?;
-            UpdateCustomerShippingAddressResponse { ref_id: r.ref_id, messages: Messages::ok() }.into()
+            UpdateCustomerShippingAddressResponse {
+                ref_id: r.ref_id,
+                messages: Messages::ok(),
+            }
+            .into()
         }
         ApiRequest::DeleteCustomerShippingAddress(r) => {
-            store.delete_address(login, id_of(&r.customer_profile_id)?, id_of(&r.customer_address_id)?)?;
-            DeleteCustomerShippingAddressResponse { ref_id: r.ref_id, messages: Messages::ok() }.into()
+            store.delete_address(
+                login,
+                id_of(&r.customer_profile_id)?,
+                id_of(&r.customer_address_id)?,
+            )?;
+            DeleteCustomerShippingAddressResponse {
+                ref_id: r.ref_id,
+                messages: Messages::ok(),
+            }
+            .into()
         }
         ApiRequest::GetCustomerProfileIds(r) => GetCustomerProfileIdsResponse {
             ref_id: r.ref_id,
             messages: Messages::ok(),
-            ids: store.profile_ids(login).into_iter().map(NumericString::from).collect(),
+            ids: store
+                .profile_ids(login)
+                .into_iter()
+                .map(NumericString::from)
+                .collect(),
         }
         .into(),
-        ApiRequest::ValidateCustomerPaymentProfile(r) => payments::validate_profile(sandbox, store, caller, r)?,
-        ApiRequest::CreateCustomerProfileTransaction(r) => payments::profile_transaction(sandbox, store, caller, r)?,
-        ApiRequest::CreateTransaction(r) => payments::create_transaction(sandbox, store, caller, r)?,
+        ApiRequest::ValidateCustomerPaymentProfile(r) => {
+            payments::validate_profile(sandbox, store, caller, r)?
+        }
+        ApiRequest::CreateCustomerProfileTransaction(r) => {
+            payments::profile_transaction(sandbox, store, caller, r)?
+        }
+        ApiRequest::CreateTransaction(r) => {
+            payments::create_transaction(sandbox, store, caller, r)?
+        }
     })
 }
-

@@ -43,7 +43,9 @@ pub fn routes() -> Router<Sandbox> {
 
 #[tracing::instrument(skip_all, fields(function))]
 async fn request_api(State(sandbox): State<Sandbox>, headers: HeaderMap, body: Bytes) -> Response {
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
     let (response, format) = answer(&sandbox, content_type, &body);
     tracing::Span::current().record("function", response.root_name());
     tracing::info!(result = ?response.messages().result_code, code = response.messages().first_code(), "xml api");
@@ -68,6 +70,9 @@ pub fn answer(sandbox: &Sandbox, content_type: Option<&str>, body: &[u8]) -> (Ap
 pub fn reply(response: &ApiResponse, format: Format) -> Response {
     let body = api::encode_response(response, format);
     let mut res = (StatusCode::OK, body).into_response();
-    res.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(format.content_type()));
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(format.content_type()),
+    );
     res
 }

@@ -5,9 +5,10 @@
 use authnet_proto::aim::{AimResponse, ResponseAddress, ResponseCode, TransactionType as AimType};
 use authnet_proto::api::{
     ApiResponse, CreateCustomerProfileTransactionRequest, CreateCustomerProfileTransactionResponse,
-    CreateTransactionRequest, CreateTransactionResponse, CustomerAddress, CustomerProfileIds, Messages, NumericString,
-    ProfileTransaction, SecretText, TransactionError, TransactionMessage, TransactionResponse, TransactionType,
-    ValidateCustomerPaymentProfileRequest, ValidateCustomerPaymentProfileResponse, ValidationMode, codes,
+    CreateTransactionRequest, CreateTransactionResponse, CustomerAddress, CustomerProfileIds,
+    Messages, NumericString, ProfileTransaction, SecretText, TransactionError, TransactionMessage,
+    TransactionResponse, TransactionType, ValidateCustomerPaymentProfileRequest,
+    ValidateCustomerPaymentProfileResponse, ValidationMode, codes,
 };
 use checkout_domain::Secret;
 use rust_decimal::Decimal;
@@ -27,7 +28,9 @@ pub(crate) struct Validation<'a> {
 }
 
 fn response_address(a: Option<&CustomerAddress>) -> ResponseAddress {
-    let Some(a) = a else { return ResponseAddress::default() };
+    let Some(a) = a else {
+        return ResponseAddress::default();
+    };
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     ResponseAddress {
         first_name: s(&a.first_name),
@@ -67,7 +70,10 @@ struct Framing {
 
 impl Default for Framing {
     fn default() -> Self {
-        Framing { delim: b',', encap: None }
+        Framing {
+            delim: b',',
+            encap: None,
+        }
     }
 }
 
@@ -87,17 +93,28 @@ pub(crate) fn declined_messages(direct: &str) -> Messages {
 }
 
 fn approved(resp: &AimResponse) -> bool {
-    matches!(resp.response_code, ResponseCode::Approved | ResponseCode::HeldForReview)
+    matches!(
+        resp.response_code,
+        ResponseCode::Approved | ResponseCode::HeldForReview
+    )
 }
 
 /// Runs a payment profile validation (testMode: a free test transaction;
 /// liveMode: a $0.01 auth, voided at once). `Ok(directResponse)` when approved,
 /// `Err(directResponse)` when not.
-pub(crate) fn validate(sandbox: &Sandbox, _caller: &Caller, pp: &StoredPaymentProfile, v: &Validation<'_>) -> Result<String, String> {
+pub(crate) fn validate(
+    sandbox: &Sandbox,
+    _caller: &Caller,
+    pp: &StoredPaymentProfile,
+    v: &Validation<'_>,
+) -> Result<String, String> {
     let mut req = TxnRequest::new(AimType::AuthOnly);
     req.amount = Some(Decimal::new(1, 2));
     pay_with(&mut req, pp);
-    req.card_code = v.card_code.as_ref().map(|c| Secret::new(c.expose().to_owned()));
+    req.card_code = v
+        .card_code
+        .as_ref()
+        .map(|c| Secret::new(c.expose().to_owned()));
     req.test_request = v.mode == ValidationMode::TestMode;
     req.invoice_num = "none".to_owned();
     req.description = "Test transaction for ValidateCustomerPaymentProfile.".to_owned();
@@ -156,8 +173,12 @@ pub(crate) fn validate_profile(
     caller: &Caller,
     r: ValidateCustomerPaymentProfileRequest,
 ) -> Result<ApiResponse, Failure> {
-    let profile = store.profile(&caller.login, id_of(&r.customer_profile_id)?).ok_or(CimError::NotFound)?;
-    let pp = profile.payment_profile(id_of(&r.customer_payment_profile_id)?).ok_or(CimError::NotFound)?;
+    let profile = store
+        .profile(&caller.login, id_of(&r.customer_profile_id)?)
+        .ok_or(CimError::NotFound)?;
+    let pp = profile
+        .payment_profile(id_of(&r.customer_payment_profile_id)?)
+        .ok_or(CimError::NotFound)?;
     let ship = match &r.customer_shipping_address_id {
         Some(id) => {
             let id = id_of(id)?;
@@ -182,7 +203,12 @@ pub(crate) fn validate_profile(
         Ok(text) => (Messages::ok(), text),
         Err(text) => (declined_messages(&text), text),
     };
-    Ok(ValidateCustomerPaymentProfileResponse { ref_id: r.ref_id, messages, direct_response: Some(text) }.into())
+    Ok(ValidateCustomerPaymentProfileResponse {
+        ref_id: r.ref_id,
+        messages,
+        direct_response: Some(text),
+    }
+    .into())
 }
 
 /// `extraOptions`: AIM name/value pairs. Known ones adjust the transaction;
@@ -200,8 +226,12 @@ fn apply_extra_options(req: &mut TxnRequest, framing: &mut Framing, extra: Optio
                 }
             }
             "x_encap_char" => framing.encap = value.as_bytes().first().copied(),
-            "x_test_request" => req.test_request = value.eq_ignore_ascii_case("true") || value == "1",
-            "x_duplicate_window" => req.duplicate_window = value.parse::<u32>().ok().map(|v| v.min(28_800)),
+            "x_test_request" => {
+                req.test_request = value.eq_ignore_ascii_case("true") || value == "1"
+            }
+            "x_duplicate_window" => {
+                req.duplicate_window = value.parse::<u32>().ok().map(|v| v.min(28_800))
+            }
             "x_customer_ip" => req.customer_ip = value,
             "x_allow_partial_auth" => req.allow_partial_auth = value.eq_ignore_ascii_case("true"),
             _ if lower.starts_with("x_") && is_known_aim_field(&lower) => {}
@@ -213,11 +243,20 @@ fn apply_extra_options(req: &mut TxnRequest, framing: &mut Framing, extra: Optio
 fn is_known_aim_field(name: &str) -> bool {
     matches!(
         name,
-        "x_delim_data" | "x_relay_response" | "x_version" | "x_email_customer" | "x_header_email_receipt" | "x_footer_email_receipt"
+        "x_delim_data"
+            | "x_relay_response"
+            | "x_version"
+            | "x_email_customer"
+            | "x_header_email_receipt"
+            | "x_footer_email_receipt"
     )
 }
 
-fn lookup_profile(store: &CimStore, login: &str, id: &NumericString) -> Result<StoredProfile, CimError> {
+fn lookup_profile(
+    store: &CimStore,
+    login: &str,
+    id: &NumericString,
+) -> Result<StoredProfile, CimError> {
     store.profile(login, id_of(id)?).ok_or(CimError::NotFound)
 }
 
@@ -234,11 +273,18 @@ fn check_original(
         return Ok(());
     }
     let mismatch = || Failure::Messages(Messages::error_code(codes::E00051));
-    let Ok(id) = trans_id.as_str().parse::<u64>() else { return Ok(()) };
+    let Ok(id) = trans_id.as_str().parse::<u64>() else {
+        return Ok(());
+    };
     // An unknown transaction is the engine's to refuse (reason 16).
-    let Some(entry) = sandbox.lookup(id) else { return Ok(()) };
-    let Some(orig) = entry.profile else { return Err(mismatch()) };
-    let differs = |given: Option<&NumericString>, stored: &str| given.is_some_and(|g| g.as_str() != stored);
+    let Some(entry) = sandbox.lookup(id) else {
+        return Ok(());
+    };
+    let Some(orig) = entry.profile else {
+        return Err(mismatch());
+    };
+    let differs =
+        |given: Option<&NumericString>, stored: &str| given.is_some_and(|g| g.as_str() != stored);
     if differs(profile, &orig.customer_profile_id)
         || differs(payment, &orig.payment_profile_id)
         || (address.is_some() && differs(address, &orig.shipping_address_id))
@@ -249,7 +295,9 @@ fn check_original(
 }
 
 fn amount_text(a: &Option<authnet_proto::api::ExtendedAmount>) -> String {
-    a.as_ref().map(|x| authnet_proto::aim::response::format_amount(x.amount)).unwrap_or_default()
+    a.as_ref()
+        .map(|x| authnet_proto::aim::response::format_amount(x.amount))
+        .unwrap_or_default()
 }
 
 fn bool_text(b: Option<bool>) -> String {
@@ -270,18 +318,25 @@ pub(crate) fn profile_transaction(
     let login = caller.login.as_str();
     let mut framing = Framing::default();
     let req = match &r.transaction {
-        ProfileTransaction::AuthCapture(t) | ProfileTransaction::AuthOnly(t) | ProfileTransaction::CaptureOnly(t) => {
+        ProfileTransaction::AuthCapture(t)
+        | ProfileTransaction::AuthOnly(t)
+        | ProfileTransaction::CaptureOnly(t) => {
             let kind = match &r.transaction {
                 ProfileTransaction::AuthCapture(_) => AimType::AuthCapture,
                 ProfileTransaction::AuthOnly(_) => AimType::AuthOnly,
                 _ => AimType::CaptureOnly,
             };
             let profile = lookup_profile(store, login, &t.customer_profile_id)?;
-            let pp = profile.payment_profile(id_of(&t.customer_payment_profile_id)?).ok_or(CimError::NotFound)?;
+            let pp = profile
+                .payment_profile(id_of(&t.customer_payment_profile_id)?)
+                .ok_or(CimError::NotFound)?;
             let mut req = TxnRequest::new(kind);
             req.amount = Some(t.amount);
             pay_with(&mut req, pp);
-            req.card_code = t.card_code.as_ref().map(|c| Secret::new(c.expose().to_owned()));
+            req.card_code = t
+                .card_code
+                .as_ref()
+                .map(|c| Secret::new(c.expose().to_owned()));
             req.auth_code = t.approval_code.clone();
             req.split_tender_id = t.split_tender_id.as_ref().map(ToString::to_string);
             req.cust_id = profile.merchant_customer_id.clone().unwrap_or_default();
@@ -346,17 +401,27 @@ pub(crate) fn profile_transaction(
             // The account: the payment profile, else the masked number, else
             // the original transaction's last four.
             let mut last4: Option<String> = None;
-            if let (Some(pid), Some(ppid)) = (&t.customer_profile_id, &t.customer_payment_profile_id) {
+            if let (Some(pid), Some(ppid)) =
+                (&t.customer_profile_id, &t.customer_payment_profile_id)
+            {
                 let profile = lookup_profile(store, login, pid)?;
-                let pp = profile.payment_profile(id_of(ppid)?).ok_or(CimError::NotFound)?;
+                let pp = profile
+                    .payment_profile(id_of(ppid)?)
+                    .ok_or(CimError::NotFound)?;
                 req.bill_to = response_address(pp.bill_to.as_ref());
                 req.cust_id = profile.merchant_customer_id.clone().unwrap_or_default();
                 req.email = profile.email.clone().unwrap_or_default();
-                last4 = pp.card_number().map(|n| n.chars().skip(n.len().saturating_sub(4)).collect());
+                last4 = pp
+                    .card_number()
+                    .map(|n| n.chars().skip(n.len().saturating_sub(4)).collect());
                 req.profile = Some(ProfileRef {
                     customer_profile_id: pid.to_string(),
                     payment_profile_id: ppid.to_string(),
-                    shipping_address_id: t.customer_shipping_address_id.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    shipping_address_id: t
+                        .customer_shipping_address_id
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
                 });
             } else if t.trans_id.is_none() {
                 return Err(Failure::Messages(Messages::error(
@@ -365,7 +430,10 @@ pub(crate) fn profile_transaction(
                 )));
             }
             if last4.is_none() {
-                last4 = t.credit_card_number_masked.as_ref().map(|m| m.trim_start_matches('X').to_owned());
+                last4 = t
+                    .credit_card_number_masked
+                    .as_ref()
+                    .map(|m| m.trim_start_matches('X').to_owned());
             }
             if last4.is_none() {
                 last4 = t
@@ -406,7 +474,11 @@ pub(crate) fn profile_transaction(
     apply_extra_options(&mut req, &mut framing, r.extra_options.as_deref());
     let resp = sandbox.transact(req);
     let text = direct(&resp, framing);
-    let messages = if approved(&resp) { Messages::ok() } else { declined_messages(&text) };
+    let messages = if approved(&resp) {
+        Messages::ok()
+    } else {
+        declined_messages(&text)
+    };
     Ok(CreateCustomerProfileTransactionResponse {
         ref_id: r.ref_id,
         messages,
@@ -444,18 +516,29 @@ pub(crate) fn create_transaction(
         if card.expiration_date != "XXXX" {
             req.expiry = Some(card.expiration_date.clone());
         }
-        req.card_code = card.card_code.as_ref().map(|c| Secret::new(c.expose().to_owned()));
-    } else if tr.payment.as_ref().is_some_and(|p| p.bank_account.is_some()) {
+        req.card_code = card
+            .card_code
+            .as_ref()
+            .map(|c| Secret::new(c.expose().to_owned()));
+    } else if tr
+        .payment
+        .as_ref()
+        .is_some_and(|p| p.bank_account.is_some())
+    {
         req.method = "ECHECK".to_owned();
     }
     if let Some(pay) = &tr.profile {
         if let (Some(pid), Some(ppref)) = (&pay.customer_profile_id, &pay.payment_profile) {
             let profile = lookup_profile(store, &caller.login, pid)?;
-            let pp = profile.payment_profile(id_of(&ppref.payment_profile_id)?).ok_or(CimError::NotFound)?;
+            let pp = profile
+                .payment_profile(id_of(&ppref.payment_profile_id)?)
+                .ok_or(CimError::NotFound)?;
             pay_with(&mut req, pp);
             if kind == AimType::Credit {
                 // A refund carries the last four only.
-                req.card_number = pp.card_number().map(|n| Secret::new(n.chars().skip(n.len().saturating_sub(4)).collect()));
+                req.card_number = pp
+                    .card_number()
+                    .map(|n| Secret::new(n.chars().skip(n.len().saturating_sub(4)).collect()));
             }
             if let Some(code) = &ppref.card_code {
                 req.card_code = Some(Secret::new(code.expose().to_owned()));
@@ -465,7 +548,8 @@ pub(crate) fn create_transaction(
             let mut shipping = String::new();
             if let Some(ship) = &pay.shipping_profile_id {
                 let id = id_of(ship)?;
-                req.ship_to = response_address(Some(profile.address(id).ok_or(CimError::NotFound)?));
+                req.ship_to =
+                    response_address(Some(profile.address(id).ok_or(CimError::NotFound)?));
                 shipping = id.to_string();
             }
             req.profile = Some(ProfileRef {
@@ -507,7 +591,9 @@ pub(crate) fn create_transaction(
     for s in &tr.transaction_settings {
         let value = s.setting_value.clone().unwrap_or_default();
         match s.setting_name.as_deref() {
-            Some("duplicateWindow") => req.duplicate_window = value.parse::<u32>().ok().map(|v| v.min(28_800)),
+            Some("duplicateWindow") => {
+                req.duplicate_window = value.parse::<u32>().ok().map(|v| v.min(28_800))
+            }
             Some("allowPartialAuth") => req.allow_partial_auth = value.eq_ignore_ascii_case("true"),
             Some("testRequest") => req.test_request = value.eq_ignore_ascii_case("true"),
             Some("recurringBilling") => req.recurring_billing = value.eq_ignore_ascii_case("true"),
@@ -523,9 +609,24 @@ pub(crate) fn create_transaction(
         response_code: Some(code.clone()),
         raw_response_code: None,
         auth_code: Some(resp.auth_code.clone()),
-        avs_result_code: Some(resp.avs_result.as_ref().map(|a| a.as_str().to_owned()).unwrap_or_else(|| "P".to_owned())),
-        cvv_result_code: Some(resp.card_code_result.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default()),
-        cavv_result_code: Some(resp.cavv_result.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default()),
+        avs_result_code: Some(
+            resp.avs_result
+                .as_ref()
+                .map(|a| a.as_str().to_owned())
+                .unwrap_or_else(|| "P".to_owned()),
+        ),
+        cvv_result_code: Some(
+            resp.card_code_result
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
+        cavv_result_code: Some(
+            resp.cavv_result
+                .as_ref()
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+        ),
         trans_id: Some(resp.trans_id.clone()),
         ref_trans_id: Some(tr.ref_trans_id.clone().unwrap_or_default()),
         trans_hash: Some(resp.md5_hash.clone()),
@@ -535,14 +636,20 @@ pub(crate) fn create_transaction(
         account_type: Some(resp.card_type.clone()),
         split_tender_id: None,
         messages: if ok {
-            vec![TransactionMessage { code: Some(reason.clone()), description: Some(resp.reason_text.clone()) }]
+            vec![TransactionMessage {
+                code: Some(reason.clone()),
+                description: Some(resp.reason_text.clone()),
+            }]
         } else {
             Vec::new()
         },
         errors: if ok {
             Vec::new()
         } else {
-            vec![TransactionError { error_code: Some(reason), error_text: Some(resp.reason_text.clone()) }]
+            vec![TransactionError {
+                error_code: Some(reason),
+                error_text: Some(resp.reason_text.clone()),
+            }]
         },
         user_fields: tr.user_fields.clone(),
         ship_to: None,
@@ -550,6 +657,15 @@ pub(crate) fn create_transaction(
         profile: profile_ids,
         network_trans_id: None,
     };
-    let messages = if ok { Messages::ok() } else { Messages::error_code(codes::E00027) };
-    Ok(CreateTransactionResponse { ref_id: r.ref_id, messages, transaction_response: Some(transaction_response) }.into())
+    let messages = if ok {
+        Messages::ok()
+    } else {
+        Messages::error_code(codes::E00027)
+    };
+    Ok(CreateTransactionResponse {
+        ref_id: r.ref_id,
+        messages,
+        transaction_response: Some(transaction_response),
+    }
+    .into())
 }

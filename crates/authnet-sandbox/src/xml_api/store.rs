@@ -8,8 +8,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, MutexGuard};
 
 use authnet_proto::api::{
-    BankAccount, BankAccountMasked, CreditCardMasked, CustomerAddress, CustomerProfileMasked, CustomerType,
-    NumericString, Payment, PaymentMasked, PaymentProfile, PaymentProfileMasked, SecretText, mask,
+    BankAccount, BankAccountMasked, CreditCardMasked, CustomerAddress, CustomerProfileMasked,
+    CustomerType, NumericString, Payment, PaymentMasked, PaymentProfile, PaymentProfileMasked,
+    SecretText, mask,
 };
 
 /// Most payment profiles per customer profile (§5.8).
@@ -20,7 +21,10 @@ pub const MAX_SHIPPING_ADDRESSES: usize = 100;
 /// Stored payment data of one payment profile.
 #[derive(Clone, Debug)]
 pub enum StoredPayment {
-    Card { number: SecretText, expiration: String },
+    Card {
+        number: SecretText,
+        expiration: String,
+    },
     Bank(BankAccount),
 }
 
@@ -54,7 +58,11 @@ struct Ids {
 
 impl Default for Ids {
     fn default() -> Self {
-        Ids { profile: 1_500_000_000, payment: 1_400_000_000, address: 1_300_000_000 }
+        Ids {
+            profile: 1_500_000_000,
+            payment: 1_400_000_000,
+            address: 1_300_000_000,
+        }
     }
 }
 
@@ -98,9 +106,9 @@ impl CimError {
     pub fn code(&self) -> &'static str {
         use authnet_proto::api::codes;
         match self {
-            CimError::DuplicateProfile(_) | CimError::DuplicatePaymentProfile { .. } | CimError::DuplicateAddress { .. } => {
-                codes::E00039
-            }
+            CimError::DuplicateProfile(_)
+            | CimError::DuplicatePaymentProfile { .. }
+            | CimError::DuplicateAddress { .. } => codes::E00039,
             CimError::NotFound => codes::E00040,
             CimError::NoIdentifier => codes::E00041,
             CimError::PaymentRequired => codes::E00029,
@@ -112,7 +120,10 @@ impl CimError {
 }
 
 fn same(a: &Option<String>, b: &Option<String>) -> bool {
-    a.as_deref().unwrap_or("").trim().eq_ignore_ascii_case(b.as_deref().unwrap_or("").trim())
+    a.as_deref()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case(b.as_deref().unwrap_or("").trim())
 }
 
 fn card_number_of(p: &StoredPayment) -> Option<&str> {
@@ -126,9 +137,12 @@ fn card_number_of(p: &StoredPayment) -> Option<&str> {
 /// billTo first name, last name, address, zip; expiry not compared).
 fn duplicate_payment(a: &StoredPaymentProfile, b: &StoredPaymentProfile) -> bool {
     let same_payment = match (&a.payment, &b.payment) {
-        (StoredPayment::Card { number: x, .. }, StoredPayment::Card { number: y, .. }) => x.expose() == y.expose(),
+        (StoredPayment::Card { number: x, .. }, StoredPayment::Card { number: y, .. }) => {
+            x.expose() == y.expose()
+        }
         (StoredPayment::Bank(x), StoredPayment::Bank(y)) => {
-            x.account_number.expose() == y.account_number.expose() && x.routing_number.expose() == y.routing_number.expose()
+            x.account_number.expose() == y.account_number.expose()
+                && x.routing_number.expose() == y.routing_number.expose()
         }
         _ => false,
     };
@@ -159,11 +173,15 @@ fn is_digits(s: &str) -> bool {
 fn check_card(number: &str, expiration: &str, allow_masked: bool) -> Result<(), CimError> {
     let masked_ok = allow_masked && number.starts_with("XXXX") && number.len() == 8;
     if !masked_ok && !(is_digits(number) && (13..=16).contains(&number.len())) {
-        return Err(CimError::Invalid("The field length is invalid for Card Number.".into()));
+        return Err(CimError::Invalid(
+            "The field length is invalid for Card Number.".into(),
+        ));
     }
     let exp_masked = allow_masked && expiration == "XXXX";
     if !exp_masked && parse_expiration(expiration).is_none() {
-        return Err(CimError::Invalid("Credit card expiration date is invalid.".into()));
+        return Err(CimError::Invalid(
+            "Credit card expiration date is invalid.".into(),
+        ));
     }
     Ok(())
 }
@@ -189,23 +207,36 @@ pub fn parse_expiration(s: &str) -> Option<(u32, u32)> {
     ((1..=12).contains(&month) && (2000..=2200).contains(&year)).then_some((year, month))
 }
 
-fn stored_payment(p: &Payment, previous: Option<&StoredPayment>) -> Result<StoredPayment, CimError> {
+fn stored_payment(
+    p: &Payment,
+    previous: Option<&StoredPayment>,
+) -> Result<StoredPayment, CimError> {
     if let Some(card) = &p.credit_card {
-        check_card(card.card_number.expose(), &card.expiration_date, previous.is_some())?;
+        check_card(
+            card.card_number.expose(),
+            &card.expiration_date,
+            previous.is_some(),
+        )?;
         let number = match previous {
             Some(StoredPayment::Card { number, .. }) if card.card_number.is_masked() => {
                 if number.masked() != card.card_number.expose() {
-                    return Err(CimError::Invalid("The masked card number does not match the stored card.".into()));
+                    return Err(CimError::Invalid(
+                        "The masked card number does not match the stored card.".into(),
+                    ));
                 }
                 number.clone()
             }
             _ if card.card_number.is_masked() => {
-                return Err(CimError::Invalid("The field length is invalid for Card Number.".into()));
+                return Err(CimError::Invalid(
+                    "The field length is invalid for Card Number.".into(),
+                ));
             }
             _ => card.card_number.clone(),
         };
         let expiration = match previous {
-            Some(StoredPayment::Card { expiration, .. }) if card.expiration_date == "XXXX" => expiration.clone(),
+            Some(StoredPayment::Card { expiration, .. }) if card.expiration_date == "XXXX" => {
+                expiration.clone()
+            }
             _ => card.expiration_date.clone(),
         };
         return Ok(StoredPayment::Card { number, expiration });
@@ -225,7 +256,11 @@ fn stored_payment(p: &Payment, previous: Option<&StoredPayment>) -> Result<Store
     Err(CimError::PaymentRequired)
 }
 
-fn new_payment_profile(id: u64, p: &PaymentProfile, previous: Option<&StoredPayment>) -> Result<StoredPaymentProfile, CimError> {
+fn new_payment_profile(
+    id: u64,
+    p: &PaymentProfile,
+    previous: Option<&StoredPayment>,
+) -> Result<StoredPaymentProfile, CimError> {
     let payment = match &p.payment {
         Some(payment) => stored_payment(payment, previous)?,
         None => return Err(CimError::PaymentRequired),
@@ -244,7 +279,12 @@ fn new_payment_profile(id: u64, p: &PaymentProfile, previous: Option<&StoredPaym
 
 /// The card type string of §6.1 for a number (as AIM position 52 shows it).
 pub fn card_type(number: &str) -> &'static str {
-    let d = |n: usize| number.get(..n).and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    let d = |n: usize| {
+        number
+            .get(..n)
+            .and_then(|p| p.parse::<u32>().ok())
+            .unwrap_or(0)
+    };
     match () {
         _ if number.starts_with('4') => "Visa",
         _ if (51..=55).contains(&d(2)) || (2221..=2720).contains(&d(4)) => "MasterCard",
@@ -305,7 +345,11 @@ impl StoredProfile {
             description: self.description.clone(),
             email: self.email.clone(),
             customer_profile_id: Some(NumericString::from(self.id)),
-            payment_profiles: self.payment_profiles.iter().map(|p| p.masked(Some(self.id))).collect(),
+            payment_profiles: self
+                .payment_profiles
+                .iter()
+                .map(|p| p.masked(Some(self.id)))
+                .collect(),
             ship_to_list: self
                 .addresses
                 .iter()
@@ -323,7 +367,10 @@ impl StoredProfile {
     }
 
     pub fn address(&self, id: u64) -> Option<&CustomerAddress> {
-        self.addresses.iter().find(|(i, _)| *i == id).map(|(_, a)| a)
+        self.addresses
+            .iter()
+            .find(|(i, _)| *i == id)
+            .map(|(_, a)| a)
     }
 }
 
@@ -357,7 +404,11 @@ impl CimStore {
     }
 
     /// Runs `f` on one merchant's profiles.
-    fn with<R>(&self, login: &str, f: impl FnOnce(&mut BTreeMap<u64, StoredProfile>, &mut Ids) -> R) -> R {
+    fn with<R>(
+        &self,
+        login: &str,
+        f: impl FnOnce(&mut BTreeMap<u64, StoredProfile>, &mut Ids) -> R,
+    ) -> R {
         let mut inner = self.lock();
         let Inner { ids, merchants } = &mut *inner;
         let profiles = merchants.entry(login.to_owned()).or_default();
@@ -366,7 +417,11 @@ impl CimStore {
 
     /// Checks a new profile without storing it (duplicates, limits, data);
     /// returns the payment profiles' stored form, for validation.
-    pub fn check_new_profile(&self, login: &str, p: &NewProfile) -> Result<Vec<StoredPaymentProfile>, CimError> {
+    pub fn check_new_profile(
+        &self,
+        login: &str,
+        p: &NewProfile,
+    ) -> Result<Vec<StoredPaymentProfile>, CimError> {
         self.with(login, |profiles, _| check_new_profile(profiles, p))
     }
 
@@ -376,7 +431,10 @@ impl CimStore {
             let payments = check_new_profile(profiles, &p)?;
             ids.profile += 1;
             let id = ids.profile;
-            let mut created = CreatedProfile { profile_id: id, ..Default::default() };
+            let mut created = CreatedProfile {
+                profile_id: id,
+                ..Default::default()
+            };
             let mut stored = StoredProfile {
                 id,
                 merchant_customer_id: p.merchant_customer_id,
@@ -407,13 +465,20 @@ impl CimStore {
     }
 
     /// Finds a profile by `merchantCustomerId` or `email` (newer get forms).
-    pub fn find_profile(&self, login: &str, merchant_customer_id: Option<&str>, email: Option<&str>) -> Option<StoredProfile> {
+    pub fn find_profile(
+        &self,
+        login: &str,
+        merchant_customer_id: Option<&str>,
+        email: Option<&str>,
+    ) -> Option<StoredProfile> {
         self.with(login, |profiles, _| {
             profiles
                 .values()
                 .find(|p| {
-                    merchant_customer_id.is_some_and(|m| p.merchant_customer_id.as_deref() == Some(m))
-                        || (merchant_customer_id.is_none() && email.is_some_and(|e| p.email.as_deref() == Some(e)))
+                    merchant_customer_id
+                        .is_some_and(|m| p.merchant_customer_id.as_deref() == Some(m))
+                        || (merchant_customer_id.is_none()
+                            && email.is_some_and(|e| p.email.as_deref() == Some(e)))
                 })
                 .cloned()
         })
@@ -455,11 +520,18 @@ impl CimStore {
 
     /// Deletes a profile and everything in it.
     pub fn delete_profile(&self, login: &str, id: u64) -> Result<(), CimError> {
-        self.with(login, |profiles, _| profiles.remove(&id).map(|_| ()).ok_or(CimError::NotFound))
+        self.with(login, |profiles, _| {
+            profiles.remove(&id).map(|_| ()).ok_or(CimError::NotFound)
+        })
     }
 
     /// Checks a new payment profile for `profile_id` without storing it.
-    pub fn check_new_payment_profile(&self, login: &str, profile_id: u64, p: &PaymentProfile) -> Result<StoredPaymentProfile, CimError> {
+    pub fn check_new_payment_profile(
+        &self,
+        login: &str,
+        profile_id: u64,
+        p: &PaymentProfile,
+    ) -> Result<StoredPaymentProfile, CimError> {
         self.with(login, |profiles, _| {
             let profile = profiles.get(&profile_id).ok_or(CimError::NotFound)?;
             check_payment_profile_for(profile, p)
@@ -467,7 +539,12 @@ impl CimStore {
     }
 
     /// Adds a payment profile.
-    pub fn add_payment_profile(&self, login: &str, profile_id: u64, p: &PaymentProfile) -> Result<u64, CimError> {
+    pub fn add_payment_profile(
+        &self,
+        login: &str,
+        profile_id: u64,
+        p: &PaymentProfile,
+    ) -> Result<u64, CimError> {
         self.with(login, |profiles, ids| {
             let profile = profiles.get_mut(&profile_id).ok_or(CimError::NotFound)?;
             let mut stored = check_payment_profile_for(profile, p)?;
@@ -485,24 +562,54 @@ impl CimStore {
 
     /// The stored form an update would produce (masked values keep the stored
     /// card), without storing it.
-    pub fn prepare_payment_update(&self, login: &str, profile_id: u64, p: &PaymentProfile) -> Result<StoredPaymentProfile, CimError> {
+    pub fn prepare_payment_update(
+        &self,
+        login: &str,
+        profile_id: u64,
+        p: &PaymentProfile,
+    ) -> Result<StoredPaymentProfile, CimError> {
         self.with(login, |profiles, _| {
             let profile = profiles.get(&profile_id).ok_or(CimError::NotFound)?;
-            let id = p.customer_payment_profile_id.as_ref().ok_or(CimError::NotFound).and_then(id_of)?;
+            let id = p
+                .customer_payment_profile_id
+                .as_ref()
+                .ok_or(CimError::NotFound)
+                .and_then(id_of)?;
             let old = profile.payment_profile(id).ok_or(CimError::NotFound)?;
             new_payment_profile(id, p, Some(&old.payment))
         })
     }
 
     /// Replaces a payment profile (omitted fields are cleared, as the gateway does).
-    pub fn update_payment_profile(&self, login: &str, profile_id: u64, p: &PaymentProfile) -> Result<(), CimError> {
+    pub fn update_payment_profile(
+        &self,
+        login: &str,
+        profile_id: u64,
+        p: &PaymentProfile,
+    ) -> Result<(), CimError> {
         self.with(login, |profiles, _| {
             let profile = profiles.get_mut(&profile_id).ok_or(CimError::NotFound)?;
-            let id = p.customer_payment_profile_id.as_ref().ok_or(CimError::NotFound).and_then(id_of)?;
-            let slot = profile.payment_profiles.iter().position(|x| x.id == id).ok_or(CimError::NotFound)?;
-            let updated = new_payment_profile(id, p, Some(&profile.payment_profiles[slot].payment))?;
-            if let Some(dup) = profile.payment_profiles.iter().find(|x| x.id != id && duplicate_payment(x, &updated)) {
-                return Err(CimError::DuplicatePaymentProfile { profile: profile_id, payment_profile: dup.id });
+            let id = p
+                .customer_payment_profile_id
+                .as_ref()
+                .ok_or(CimError::NotFound)
+                .and_then(id_of)?;
+            let slot = profile
+                .payment_profiles
+                .iter()
+                .position(|x| x.id == id)
+                .ok_or(CimError::NotFound)?;
+            let updated =
+                new_payment_profile(id, p, Some(&profile.payment_profiles[slot].payment))?;
+            if let Some(dup) = profile
+                .payment_profiles
+                .iter()
+                .find(|x| x.id != id && duplicate_payment(x, &updated))
+            {
+                return Err(CimError::DuplicatePaymentProfile {
+                    profile: profile_id,
+                    payment_profile: dup.id,
+                });
             }
             if updated.default {
                 for other in &mut profile.payment_profiles {
@@ -514,23 +621,44 @@ impl CimStore {
         })
     }
 
-    pub fn delete_payment_profile(&self, login: &str, profile_id: u64, id: u64) -> Result<(), CimError> {
+    pub fn delete_payment_profile(
+        &self,
+        login: &str,
+        profile_id: u64,
+        id: u64,
+    ) -> Result<(), CimError> {
         self.with(login, |profiles, _| {
             let profile = profiles.get_mut(&profile_id).ok_or(CimError::NotFound)?;
             let before = profile.payment_profiles.len();
             profile.payment_profiles.retain(|p| p.id != id);
-            if profile.payment_profiles.len() == before { Err(CimError::NotFound) } else { Ok(()) }
+            if profile.payment_profiles.len() == before {
+                Err(CimError::NotFound)
+            } else {
+                Ok(())
+            }
         })
     }
 
-    pub fn add_address(&self, login: &str, profile_id: u64, a: &CustomerAddress) -> Result<u64, CimError> {
+    pub fn add_address(
+        &self,
+        login: &str,
+        profile_id: u64,
+        a: &CustomerAddress,
+    ) -> Result<u64, CimError> {
         self.with(login, |profiles, ids| {
             let profile = profiles.get_mut(&profile_id).ok_or(CimError::NotFound)?;
             if profile.addresses.len() >= MAX_SHIPPING_ADDRESSES {
                 return Err(CimError::TooManyAddresses);
             }
-            if let Some((dup, _)) = profile.addresses.iter().find(|(_, x)| duplicate_address(x, a)) {
-                return Err(CimError::DuplicateAddress { profile: profile_id, address: *dup });
+            if let Some((dup, _)) = profile
+                .addresses
+                .iter()
+                .find(|(_, x)| duplicate_address(x, a))
+            {
+                return Err(CimError::DuplicateAddress {
+                    profile: profile_id,
+                    address: *dup,
+                });
             }
             ids.address += 1;
             let mut a = a.clone();
@@ -540,14 +668,34 @@ impl CimStore {
         })
     }
 
-    pub fn update_address(&self, login: &str, profile_id: u64, a: &CustomerAddress) -> Result<(), CimError> {
+    pub fn update_address(
+        &self,
+        login: &str,
+        profile_id: u64,
+        a: &CustomerAddress,
+    ) -> Result<(), CimError> {
         self.with(login, |profiles, _| {
             let profile = profiles.get_mut(&profile_id).ok_or(CimError::NotFound)?;
-            let id = a.customer_address_id.as_ref().ok_or(CimError::NotFound).and_then(id_of)?;
-            if let Some((dup, _)) = profile.addresses.iter().find(|(i, x)| *i != id && duplicate_address(x, a)) {
-                return Err(CimError::DuplicateAddress { profile: profile_id, address: *dup });
+            let id = a
+                .customer_address_id
+                .as_ref()
+                .ok_or(CimError::NotFound)
+                .and_then(id_of)?;
+            if let Some((dup, _)) = profile
+                .addresses
+                .iter()
+                .find(|(i, x)| *i != id && duplicate_address(x, a))
+            {
+                return Err(CimError::DuplicateAddress {
+                    profile: profile_id,
+                    address: *dup,
+                });
             }
-            let slot = profile.addresses.iter_mut().find(|(i, _)| *i == id).ok_or(CimError::NotFound)?;
+            let slot = profile
+                .addresses
+                .iter_mut()
+                .find(|(i, _)| *i == id)
+                .ok_or(CimError::NotFound)?;
             let mut a = a.clone();
             a.customer_address_id = None;
             slot.1 = a;
@@ -560,18 +708,27 @@ impl CimStore {
             let profile = profiles.get_mut(&profile_id).ok_or(CimError::NotFound)?;
             let before = profile.addresses.len();
             profile.addresses.retain(|(i, _)| *i != id);
-            if profile.addresses.len() == before { Err(CimError::NotFound) } else { Ok(()) }
+            if profile.addresses.len() == before {
+                Err(CimError::NotFound)
+            } else {
+                Ok(())
+            }
         })
     }
 }
 
-fn check_new_profile(profiles: &BTreeMap<u64, StoredProfile>, p: &NewProfile) -> Result<Vec<StoredPaymentProfile>, CimError> {
+fn check_new_profile(
+    profiles: &BTreeMap<u64, StoredProfile>,
+    p: &NewProfile,
+) -> Result<Vec<StoredPaymentProfile>, CimError> {
     let blank = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
     if blank(&p.merchant_customer_id) && blank(&p.description) && blank(&p.email) {
         return Err(CimError::NoIdentifier);
     }
     if let Some(existing) = profiles.values().find(|x| {
-        same(&x.merchant_customer_id, &p.merchant_customer_id) && same(&x.description, &p.description) && same(&x.email, &p.email)
+        same(&x.merchant_customer_id, &p.merchant_customer_id)
+            && same(&x.description, &p.description)
+            && same(&x.email, &p.email)
     }) {
         return Err(CimError::DuplicateProfile(existing.id));
     }
@@ -585,17 +742,30 @@ fn check_new_profile(profiles: &BTreeMap<u64, StoredProfile>, p: &NewProfile) ->
     for pp in &p.payment_profiles {
         let stored = new_payment_profile(0, pp, None)?;
         if out.iter().any(|x| duplicate_payment(x, &stored)) {
-            return Err(CimError::DuplicatePaymentProfile { profile: 0, payment_profile: 0 });
+            return Err(CimError::DuplicatePaymentProfile {
+                profile: 0,
+                payment_profile: 0,
+            });
         }
         out.push(stored);
     }
     Ok(out)
 }
 
-fn check_payment_profile_for(profile: &StoredProfile, p: &PaymentProfile) -> Result<StoredPaymentProfile, CimError> {
+fn check_payment_profile_for(
+    profile: &StoredProfile,
+    p: &PaymentProfile,
+) -> Result<StoredPaymentProfile, CimError> {
     let stored = new_payment_profile(0, p, None)?;
-    if let Some(dup) = profile.payment_profiles.iter().find(|x| duplicate_payment(x, &stored)) {
-        return Err(CimError::DuplicatePaymentProfile { profile: profile.id, payment_profile: dup.id });
+    if let Some(dup) = profile
+        .payment_profiles
+        .iter()
+        .find(|x| duplicate_payment(x, &stored))
+    {
+        return Err(CimError::DuplicatePaymentProfile {
+            profile: profile.id,
+            payment_profile: dup.id,
+        });
     }
     if profile.payment_profiles.len() >= MAX_PAYMENT_PROFILES {
         return Err(CimError::TooManyPaymentProfiles);
