@@ -13,10 +13,12 @@ use axum::response::{Html, IntoResponse};
 use axum::routing::get;
 
 const RECORDER: &str = r#"
+// Runs just before the loader's script tag: the start of the widget's load.
+window.anetT0 = performance.now();
 window.anetEvents = [];
 ['anet:ready', 'anet:approved', 'anet:declined', 'anet:error'].forEach(function (name) {
   document.addEventListener(name, function (e) {
-    var entry = { type: name, target: e.target.id, detail: e.detail };
+    var entry = { type: name, target: e.target.id, detail: e.detail, at: performance.now() };
     window.anetEvents.push(entry);
     var log = document.getElementById('events');
     log.textContent += JSON.stringify(entry) + '\n';
@@ -41,8 +43,8 @@ async fn page(
         .unwrap_or_default();
     let mut body = format!(
         "<!doctype html><html><head><meta charset=utf-8><title>Test shop</title>\
-         <script src=\"/recorder.js\"></script></head><body>\
-         <h1>Test shop</h1><div id=\"checkout\"></div>\
+         </head><body>\
+         <h1>Test shop</h1><div id=\"checkout\"></div><script src=\"/recorder.js\"></script>\
          <script src=\"{relay}/checkout.js\" data-session=\"{token}\" data-target=\"#checkout\"{locale}></script>"
     );
     if let Some(t2) = q.get("token2") {

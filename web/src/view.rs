@@ -18,7 +18,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 
 use crate::api::{ApiError, CheckoutApi};
-use crate::i18n::{format_amount, result_message, ui};
+use crate::i18n::{Ui, format_amount, result_message, ui};
 use crate::model::{FormModel, Msg, PayWith, Rules, Slot, card_expired};
 use crate::parent::{ParentLink, ResultDetail};
 use crate::params::WidgetParams;
@@ -98,12 +98,12 @@ pub fn App(params: WidgetParams, api: Rc<dyn CheckoutApi>) -> impl IntoView {
     let parent = StoredValue::new(parent);
     move || match loaded.get() {
         None => view! {
-            <p class="anet-loading" role="status">{move || ui(locale.get()).loading}</p>
+            <p class="anet-loading" role="status">{tr(locale, |u| u.loading)}</p>
         }
         .into_any(),
         Some(Err(())) => view! {
             <p class="anet-result" data-result="error" role="alert">
-                {move || ui(locale.get()).load_failed}
+                {tr(locale, |u| u.load_failed)}
             </p>
         }
         .into_any(),
@@ -316,7 +316,7 @@ pub fn Checkout(
             .collect_view();
         view! {
             <fieldset class="anet-group anet-saved" data-testid="saved-cards">
-                <legend>{move || t().saved_cards}</legend>
+                <legend>{tr(locale, |u| u.saved_cards)}</legend>
                 {options}
                 <label class="anet-option">
                     <input
@@ -330,7 +330,7 @@ pub fn Checkout(
                             form.code.invalid.set(None);
                         }
                     />
-                    <span>{move || t().new_card}</span>
+                    <span>{tr(locale, |u| u.new_card)}</span>
                 </label>
             </fieldset>
         }
@@ -372,7 +372,7 @@ pub fn Checkout(
             .collect_view();
         view! {
             <fieldset class="anet-group anet-ship" data-testid="saved-addresses">
-                <legend>{move || t().shipping}</legend>
+                <legend>{tr(locale, |u| u.shipping)}</legend>
                 {options}
                 <label class="anet-option">
                     <input
@@ -382,7 +382,7 @@ pub fn Checkout(
                         prop:checked=move || form.ship_to.with(Option::is_none)
                         on:change=move |_| form.ship_to.set(None)
                     />
-                    <span>{move || t().no_shipping}</span>
+                    <span>{tr(locale, |u| u.no_shipping)}</span>
                 </label>
             </fieldset>
         }
@@ -477,8 +477,8 @@ pub fn Checkout(
     let card_fields = view! {
         <Show when=new_card>
             <fieldset class="anet-group anet-card">
-                <legend class="anet-sr">{move || t().card_details}</legend>
-                <FieldBox at=Slot::Number form=form locale=locale label=move || t().card_number>
+                <legend class="anet-sr">{tr(locale, |u| u.card_details)}</legend>
+                <FieldBox at=Slot::Number form=form locale=locale label=tr(locale, |u| u.card_number)>
                     <div class="anet-input-wrap">
                         <input
                             id=Slot::Number.id()
@@ -503,7 +503,7 @@ pub fn Checkout(
                     </div>
                 </FieldBox>
                 <div class="anet-row">
-                    <FieldBox at=Slot::Expiry form=form locale=locale label=move || t().expiry>
+                    <FieldBox at=Slot::Expiry form=form locale=locale label=tr(locale, |u| u.expiry)>
                         <input
                             id=Slot::Expiry.id()
                             name="exp-date"
@@ -511,7 +511,7 @@ pub fn Checkout(
                             inputmode="numeric"
                             autocomplete="cc-exp"
                             spellcheck="false"
-                            placeholder=move || t().expiry_hint
+                            placeholder=tr(locale, |u| u.expiry_hint)
                             required
                             aria-required="true"
                             aria-describedby=Slot::Expiry.msg_id()
@@ -527,7 +527,7 @@ pub fn Checkout(
                     at=Slot::Name
                     form=form
                     locale=locale
-                    label=move || t().name
+                    label=tr(locale, |u| u.name)
                     optional=true
                 >
                     <input
@@ -558,7 +558,7 @@ pub fn Checkout(
                                         }
                                     }
                                 />
-                                <span>{move || t().save_card}</span>
+                                <span>{tr(locale, |u| u.save_card)}</span>
                             </label>
                         }
                     })}
@@ -629,9 +629,17 @@ pub fn Checkout(
                 <span class="anet-spinner" aria-hidden="true" class:anet-hidden=move || !busy.get()></span>
                 <span class="anet-pay-label">{pay_label}</span>
             </button>
-            <p class="anet-note">{move || t().secure_note}</p>
+            <p class="anet-note">{tr(locale, |u| u.secure_note)}</p>
         </form>
     }
+}
+
+/// A translated text: one `Signal` type for every label, so the view code
+/// for reactive texts is generated once.
+type Text = Signal<&'static str>;
+
+fn tr(locale: RwSignal<Locale>, pick: fn(&'static Ui) -> &'static str) -> Text {
+    Signal::derive(move || pick(ui(locale.get())))
 }
 
 fn invalid_attr(form: FormModel, slot: Slot) -> impl Fn() -> Option<&'static str> + Send + Sync + Copy {
@@ -647,17 +655,14 @@ fn invalid_attr(form: FormModel, slot: Slot) -> impl Fn() -> Option<&'static str
 /// `aria-describedby` points at. The message space is reserved, so showing an
 /// error never moves the layout.
 #[component]
-fn FieldBox<L>(
+fn FieldBox(
     at: Slot,
     form: FormModel,
     locale: RwSignal<Locale>,
-    label: L,
+    label: Text,
     #[prop(optional)] optional: bool,
     children: Children,
-) -> impl IntoView
-where
-    L: Fn() -> &'static str + Send + Sync + 'static,
-{
+) -> impl IntoView {
     let slot = at;
     let field = form.field(slot);
     let text = move || {
@@ -674,7 +679,7 @@ where
                     .then(|| {
                         view! {
                             <span class="anet-optional">
-                                " (" {move || ui(locale.get()).optional} ")"
+                                " (" {tr(locale, |u| u.optional)} ")"
                             </span>
                         }
                     })}
@@ -695,7 +700,7 @@ fn code_field(
     leave: impl Fn(Slot) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     view! {
-        <FieldBox at=Slot::Code form=form locale=locale label=move || ui(locale.get()).card_code>
+        <FieldBox at=Slot::Code form=form locale=locale label=tr(locale, |u| u.card_code)>
             <input
                 id=Slot::Code.id()
                 name="cvc"
@@ -726,7 +731,6 @@ fn billing_fields<H>(
 where
     H: FnMut(ev::Event) + 'static,
 {
-    let t = move || ui(locale.get());
     let zip_mode = move || {
         if checkout_domain::is_us_country(&form.country.value.get()) {
             "numeric"
@@ -736,8 +740,8 @@ where
     };
     view! {
         <fieldset class="anet-group anet-billing">
-            <legend>{move || t().billing}</legend>
-            <FieldBox at=Slot::Address form=form locale=locale label=move || t().address>
+            <legend>{tr(locale, |u| u.billing)}</legend>
+            <FieldBox at=Slot::Address form=form locale=locale label=tr(locale, |u| u.address)>
                 <input
                     id=Slot::Address.id()
                     name="address"
@@ -757,7 +761,7 @@ where
                     at=Slot::City
                     form=form
                     locale=locale
-                    label=move || t().city
+                    label=tr(locale, |u| u.city)
                     optional=true
                 >
                     <input
@@ -776,7 +780,7 @@ where
                     at=Slot::State
                     form=form
                     locale=locale
-                    label=move || t().state
+                    label=tr(locale, |u| u.state)
                     optional=true
                 >
                     <input
@@ -793,7 +797,7 @@ where
                 </FieldBox>
             </div>
             <div class="anet-row">
-                <FieldBox at=Slot::Zip form=form locale=locale label=move || t().zip>
+                <FieldBox at=Slot::Zip form=form locale=locale label=tr(locale, |u| u.zip)>
                     <input
                         id=Slot::Zip.id()
                         name="zip"
@@ -809,7 +813,7 @@ where
                         on:blur=move |_| leave(Slot::Zip)
                     />
                 </FieldBox>
-                <FieldBox at=Slot::Country form=form locale=locale label=move || t().country>
+                <FieldBox at=Slot::Country form=form locale=locale label=tr(locale, |u| u.country)>
                     <input
                         id=Slot::Country.id()
                         name="country"
@@ -859,10 +863,10 @@ fn saved_card_option(
             />
             <span class="anet-card-label">
                 <span class="anet-brand-name">{brand_name}</span>
-                " " {move || t().ends_in} " " <span class="anet-last4">{last4}</span>
-                <span class="anet-exp">" · " {move || t().expires} " " {expiry}</span>
+                " " {tr(locale, |u| u.ends_in)} " " <span class="anet-last4">{last4}</span>
+                <span class="anet-exp">" · " {tr(locale, |u| u.expires)} " " {expiry}</span>
                 {expired
-                    .then(|| view! { <span class="anet-badge">{move || t().expired}</span> })}
+                    .then(|| view! { <span class="anet-badge">{tr(locale, |u| u.expired)}</span> })}
             </span>
         </label>
     }

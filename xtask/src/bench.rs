@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
+use serde_json::Value;
 
 /// Published gzip sizes of what peers' card forms download (for the table).
 const PEERS: &[(&str, u64)] = &[
@@ -227,6 +228,146 @@ fn machine() -> String {
     format!("{cpu}, {cores} cores; measured {date}")
 }
 
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+}
+
+fn ms(v: &Value) -> String {
+    v.as_f64().map(|f| format!("{f:.2} ms")).unwrap_or_default()
+}
+
+fn run_row(out: &mut String, r: &Value) -> Result<()> {
+    writeln!(
+        out,
+        "| {} | {} | {:.0}/s | {} | {} | {} |",
+        r["name"].as_str().unwrap_or_default(),
+        r["requests"],
+        r["throughput_per_s"].as_f64().unwrap_or_default(),
+        ms(&r["p50_ms"]),
+        ms(&r["p99_ms"]),
+        r["errors"],
+    )?;
+    Ok(())
+}
+
+const RUN_HEADER: &str =
+    "| run | requests | throughput | p50 | p99 | errors |\n|---|---:|---:|---:|---:|---:|";
+
+/// Release builds of the sandbox and the relay, driven by `anet-bench`.
+fn load_sections(root: &Path, cargo: &mut dyn FnMut() -> Command, out: &mut String) -> Result<()> {
+    crate::sh(cargo().current_dir(root).args([
+        "build",
+        "--release",
+        "-p",
+        "authnet-sandbox",
+        "-p",
+        "checkout-relay",
+        "-p",
+        "checkout-e2e",
+        "--bins",
+    ]))?;
+    let bin = target_dir(root).join("release");
+    let pg = crate::pg::TempPostgres::start()?;
+    // The tool environment (PATH, CHROMEDRIVER) that `cargo()` carries.
+    let c = cargo();
+    let output = Command::new(bin.join("anet-bench"))
+        .envs(
+            c.get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .arg(bin.join("anet-sandbox"))
+        .arg(bin.join("anet-relay"))
+        .args(["--requests", "5000", "--pg", &pg.url()])
+        .arg("--widget-dir")
+        .arg(root.join("web/dist"))
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .context("running anet-bench")?;
+    drop(pg);
+    if !output.status.success() {
+        anyhow::bail!("anet-bench failed");
+    }
+    let v: Value = serde_json::from_slice(&output.stdout).context("anet-bench output")?;
+
+    writeln!(
+        out,
+        "## 2. Time to interactive (headless Chromium, loopback)\n"
+    )?;
+    let t = &v["tti"];
+    writeln!(
+        out,
+        "From the loader's start on the merchant page to the widget's `anet:ready` \
+         (card field rendered, accepting input), {} fresh loads: median **{}**, p95 **{}**, best {}.\n",
+        t["loads"],
+        ms(&t["median_ms"]),
+        ms(&t["p95_ms"]),
+        ms(&t["min_ms"])
+    )?;
+
+    writeln!(
+        out,
+        "## 3. Relay overhead (same AIM auth, direct vs. through `POST /widget/v1/session/pay`, one run)\n"
+    )?;
+    writeln!(
+        out,
+        "| concurrency | direct p50 | direct p99 | relay p50 | relay p99 | added p50 | added p99 | direct /s | relay /s |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )?;
+    for o in v["overhead"].as_array().cloned().unwrap_or_default() {
+        writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} | {} | {:.0} | {:.0} |",
+            o["concurrency"],
+            ms(&o["direct"]["p50_ms"]),
+            ms(&o["direct"]["p99_ms"]),
+            ms(&o["relay"]["p50_ms"]),
+            ms(&o["relay"]["p99_ms"]),
+            ms(&o["added_p50_ms"]),
+            ms(&o["added_p99_ms"]),
+            o["direct"]["throughput_per_s"].as_f64().unwrap_or_default(),
+            o["relay"]["throughput_per_s"].as_f64().unwrap_or_default(),
+        )?;
+    }
+    writeln!(
+        out,
+        "\nThe relay's pay path validates the card again, checks the rate limits, writes the ledger \
+         row before the gateway call and settles it after (SQLite file); the goal is ≤ 1 ms added at p99.\n"
+    )?;
+
+    writeln!(
+        out,
+        "## 4. Throughput\n\nSandbox binary start to first answer: {}.\n\n{RUN_HEADER}",
+        ms(&v["sandbox_start_ms"])
+    )?;
+    for r in v["runs"].as_array().cloned().unwrap_or_default() {
+        run_row(out, &r)?;
+    }
+
+    writeln!(
+        out,
+        "\n## 6. Scale: PostgreSQL, one relay vs. two relays sharing it\n\n{RUN_HEADER}"
+    )?;
+    let s = &v["scale"];
+    run_row(out, &s["one_instance"])?;
+    run_row(out, &s["two_instances"])?;
+    let ratio = s["two_instances"]["throughput_per_s"]
+        .as_f64()
+        .unwrap_or_default()
+        / s["one_instance"]["throughput_per_s"]
+            .as_f64()
+            .unwrap_or(1.0);
+    writeln!(
+        out,
+        "\nTwo instances / one: **{ratio:.2}×** (all on this machine's cores, with the sandbox and the \
+         load generator). {} sessions each paid twice at once through different instances: at most \
+         **{}** charge per session in the sandbox ledger.\n",
+        s["sessions_double_paid"], s["max_charges_per_session"]
+    )?;
+    Ok(())
+}
+
 pub fn run(root: &Path, cargo: &mut dyn FnMut() -> Command) -> Result<PathBuf> {
     let mut out = String::new();
     writeln!(
@@ -235,6 +376,7 @@ pub fn run(root: &Path, cargo: &mut dyn FnMut() -> Command) -> Result<PathBuf> {
         machine()
     )?;
     payload_section(root, &mut out)?;
+    load_sections(root, cargo, &mut out)?;
     micro_section(root, cargo, &mut out)?;
     let path = root.join("BENCHMARKS.md");
     std::fs::write(&path, &out)?;

@@ -213,15 +213,14 @@ impl Sandbox {
         let card_type = checkout_domain::card::detect_brand(digits)
             .map(|b| b.aim_card_type())
             .ok_or(17u16)?;
-        let mut h = self.0.fingerprint_key.build_hasher();
-        digits.hash(&mut h);
+        let fingerprint = self.0.fingerprint_key.hash_one(digits);
         Ok(CheckedCard {
             last4: digits
                 .get(digits.len() - 4..)
                 .unwrap_or_default()
                 .to_owned(),
             card_type,
-            fingerprint: h.finish(),
+            fingerprint,
         })
     }
 
@@ -256,10 +255,10 @@ impl Sandbox {
             .as_ref()
             .map(|c| c.expose_secret().trim())
             .filter(|c| !c.is_empty());
-        if let Some(c) = code {
-            if !(3..=4).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()) {
-                return Self::refuse(resp, 78, "");
-            }
+        if let Some(c) = code
+            && (!(3..=4).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Self::refuse(resp, 78, "");
         }
         if req.kind == TransactionType::CaptureOnly {
             match req.auth_code.as_deref().map(str::trim) {
@@ -295,24 +294,23 @@ impl Sandbox {
             (window > 0).then(|| self.duplicate_key(req, card.fingerprint, expiry, window));
         let now = self.now();
         let mut ledger = lock(&self.0.ledger);
-        if let Some(key) = dup_key {
-            if let Some(prev) = ledger.recent.get(&key) {
-                if now - prev.at < i64::from(window) {
-                    let original = prev.response.clone();
-                    drop(ledger);
-                    Self::refuse(resp, 11, "");
-                    if req.duplicate_window.is_some() {
-                        // Enhanced duplicate response (§3.11).
-                        resp.avs_result = original.avs_result;
-                        resp.card_code_result = original.card_code_result;
-                        resp.trans_id = original.trans_id;
-                        if original.response_code == ResponseCode::Approved {
-                            resp.auth_code = original.auth_code;
-                        }
-                    }
-                    return;
+        if let Some(key) = dup_key
+            && let Some(prev) = ledger.recent.get(&key)
+            && now - prev.at < i64::from(window)
+        {
+            let original = prev.response.clone();
+            drop(ledger);
+            Self::refuse(resp, 11, "");
+            if req.duplicate_window.is_some() {
+                // Enhanced duplicate response (§3.11).
+                resp.avs_result = original.avs_result;
+                resp.card_code_result = original.card_code_result;
+                resp.trans_id = original.trans_id;
+                if original.response_code == ResponseCode::Approved {
+                    resp.auth_code = original.auth_code;
                 }
             }
+            return;
         }
 
         // Split-tender follow-up payment.
@@ -341,10 +339,10 @@ impl Sandbox {
         } else {
             AvsResult::NoAddressInfo
         };
-        if let Some(magic::ZipTrigger::Avs(letter)) = &zip {
-            if magic::avs_applies(letter, card.card_type) {
-                avs = letter.clone();
-            }
+        if let Some(magic::ZipTrigger::Avs(letter)) = &zip
+            && magic::avs_applies(letter, card.card_type)
+        {
+            avs = letter.clone();
         }
         let cvv = code.map(|c| magic::card_code_result(c, b.card_code_aliases));
         let avs_filtered = b.avs_reject.contains(avs.as_str());
@@ -468,10 +466,10 @@ impl Sandbox {
         let Some(id) = Self::ref_id(resp, req) else {
             return;
         };
-        if let Some(a) = req.amount {
-            if a <= Decimal::ZERO {
-                return Self::refuse(resp, 5, "");
-            }
+        if let Some(a) = req.amount
+            && a <= Decimal::ZERO
+        {
+            return Self::refuse(resp, 5, "");
         }
         let now = self.now();
         let mut ledger = lock(&self.0.ledger);
@@ -583,12 +581,12 @@ impl Sandbox {
                 x.state = TxnState::Voided;
             }
             // Voiding a credit gives the amount back to its original.
-            if let (TransactionType::Credit, Some(orig)) = (e.kind, e.ref_trans_id) {
-                if let Some(o) = ledger.entries.get_mut(&orig) {
-                    o.credited_amount -= e.amount;
-                    if o.state == TxnState::Refunded {
-                        o.state = TxnState::Settled;
-                    }
+            if let (TransactionType::Credit, Some(orig)) = (e.kind, e.ref_trans_id)
+                && let Some(o) = ledger.entries.get_mut(&orig)
+            {
+                o.credited_amount -= e.amount;
+                if o.state == TxnState::Refunded {
+                    o.state = TxnState::Settled;
                 }
             }
         }
@@ -634,20 +632,24 @@ impl Sandbox {
         let window = req.duplicate_window.unwrap_or(120);
         let now = self.now();
         let dup_key = (window > 0).then(|| {
-            let mut h = self.0.fingerprint_key.build_hasher();
-            ("credit", id, &last4, amount, &req.invoice_num, window).hash(&mut h);
-            h.finish()
+            self.0.fingerprint_key.hash_one((
+                "credit",
+                id,
+                &last4,
+                amount,
+                &req.invoice_num,
+                window,
+            ))
         });
         let mut ledger = lock(&self.0.ledger);
-        if let Some(key) = dup_key {
-            if ledger
+        if let Some(key) = dup_key
+            && ledger
                 .recent
                 .get(&key)
                 .is_some_and(|p| now - p.at < i64::from(window))
-            {
-                drop(ledger);
-                return Self::refuse(resp, 11, "");
-            }
+        {
+            drop(ledger);
+            return Self::refuse(resp, 11, "");
         }
         let Some(orig) = ledger.entries.get(&id).cloned() else {
             drop(ledger);

@@ -275,11 +275,28 @@ pub fn check_expiry_input(input: &str, today: YearMonth) -> FieldState<Expiry> {
         Err(e) => {
             if could_complete(input, today) {
                 FieldState::Incomplete
+            } else if e.code == "expiry.format" && typed_month_out_of_range(input) {
+                // "00/", "14/2": say what is wrong rather than "use MM/YY".
+                FieldState::Invalid(err("expiry.month"))
             } else {
                 FieldState::Invalid(e)
             }
         }
     }
+}
+
+/// Whether the month part typed so far is complete and outside 1..=12.
+fn typed_month_out_of_range(input: &str) -> bool {
+    let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    let month: &str = match compact.find(['/', '-']) {
+        Some(pos) => &compact[..pos],
+        None => compact.get(..2).unwrap_or(""),
+    };
+    if month.is_empty() || month.len() > 2 || !month.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let value = month.bytes().fold(0u8, |acc, b| acc * 10 + (b - b'0'));
+    !(1..=12).contains(&value)
 }
 
 /// Whether appending digits (and at most one separator) to `input` can give a
@@ -557,6 +574,14 @@ mod tests {
         assert_eq!(s("12/2030"), "valid");
         assert_eq!(s("12/21"), "invalid");
         assert_eq!(s("13"), "invalid");
+        let code = |i: &str| check_expiry_input(i, TODAY).error().map(|e| e.code);
+        assert_eq!(code("00"), Some("expiry.month"));
+        assert_eq!(code("00/"), Some("expiry.month"));
+        assert_eq!(code("14/27"), Some("expiry.month"));
+        assert_eq!(code("0/27"), Some("expiry.month"));
+        assert_eq!(code("12/21"), Some("expiry.past"));
+        assert_eq!(code("12/2047"), Some("expiry.too_far"));
+        assert_eq!(code("1x"), Some("expiry.format"));
         assert_eq!(s("1a"), "invalid");
         assert_eq!(s("12/2019"), "invalid");
     }

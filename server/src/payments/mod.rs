@@ -630,10 +630,11 @@ async fn wait_for_outcome(state: &AppState, id: &str) -> Result<PayResponse, App
             return answer_from_session(state, &s).await;
         }
         let attempts = state.db.attempts_for_session(id).await?;
-        if attempts.last().is_some_and(|a| a.state == "uncertain" || a.state == "unresolved")
-            && tokio::time::Instant::now() + Duration::from_secs(1) > deadline
-        {
-            break;
+        if attempts.iter().any(|a| a.state == "unresolved") {
+            return Err(AppError::conflict(
+                "payment_unresolved",
+                "An earlier payment on this checkout could not be confirmed. Please do not pay again; the store will confirm your order.",
+            ));
         }
         if tokio::time::Instant::now() > deadline {
             break;

@@ -1,0 +1,473 @@
+//! Pay flows against the real sandbox, on SQLite and PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use serde_json::{Value, json};
+
+async fn new_card_is_approved_and_the_merchant_sees_it(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "19.99", "invoice_number": "INV-1001", "description": "Mugs"}))
+        .await;
+    let (s, v, _) = h
+        .call(Method::GET, "/widget/v1/session", Some(&token), None, &[])
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["amount"], "19.99");
+    assert_eq!(v["require_avs"], true);
+
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "approved", "{v}");
+    assert_eq!(v["status"], "approved");
+    assert_eq!(v["last4"], "1111");
+    assert_eq!(v["brand"], "visa");
+    let txn = v["transaction_id"].as_str().unwrap().to_owned();
+
+    let m = h.session(&id).await;
+    assert_eq!(m["status"], "approved");
+    assert_eq!(m["transaction_id"], txn.as_str());
+    assert_eq!(m["amount_captured"], "19.99");
+    assert_eq!(m["card_code_result"], "M");
+    assert_eq!(m["avs_result"], "Y");
+    assert_eq!(h.charges_for("INV-1001").len(), 1);
+
+    // Paying again answers with the recorded outcome, never a second charge.
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["result"], "approved");
+    assert_eq!(v["transaction_id"], txn.as_str());
+    assert_eq!(h.charges_for("INV-1001").len(), 1);
+}
+
+async fn general_decline_lets_the_shopper_retry(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(order("10.00")).await;
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "46282")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "declined", "{v}");
+    assert_eq!(v["can_retry"], true);
+    assert_eq!(v["status"], "open");
+    assert!(!v["message"].as_str().unwrap().to_lowercase().contains("reason"));
+    let m = h.session(&id).await;
+    assert_eq!(m["status"], "open");
+    assert!(m["last_error"].is_string());
+
+    // A second card goes through on the same session.
+    let (_, v) = h.pay(&token, new_card(MASTERCARD, "900", "98004")).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    assert_eq!(h.session(&id).await["status"], "approved");
+}
+
+async fn avs_decline_blames_the_zip(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (_, token) = h.create_session(order("11.00")).await;
+    // ZIP 46201 → AVS "A" (street matches, ZIP does not), filtered → reason 27.
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "46201")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "declined", "{v}");
+    assert_eq!(v["message_code"], "declined.zip");
+    assert_eq!(v["fields"][0]["field"], "billing.zip");
+}
+
+async fn card_code_mismatch_blames_the_card_code(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (_, token) = h.create_session(order("12.00")).await;
+    let (s, v) = h.pay(&token, new_card(VISA, "901", "98004")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "declined", "{v}");
+    assert_eq!(v["message_code"], "declined.card_code");
+    assert_eq!(v["fields"][0]["field"], "card_code");
+}
+
+async fn auth_only_then_partial_capture(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "50.00", "mode": "auth_only"}))
+        .await;
+    let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    assert_eq!(v["status"], "authorized");
+    assert_eq!(h.session(&id).await["amount_captured"], "0.00");
+
+    // More than authorised: refused by the relay, nothing sent.
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/capture"), Some(json!({"amount": "60.00"})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "amount");
+
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/capture"), Some(json!({"amount": "30.00"})))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["amount"], "30.00");
+    assert_eq!(v["session"]["status"], "captured");
+    assert_eq!(v["session"]["amount_captured"], "30.00");
+
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/capture"), None)
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "already_captured");
+}
+
+async fn void_before_settlement(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(order("20.00")).await;
+    let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    let (s, v) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["session"]["status"], "voided");
+    let (s, v) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    // A voided payment cannot be refunded.
+    let (s, _) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), None).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+}
+
+async fn partial_refunds_after_settlement(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(order("40.00")).await;
+    let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(v["result"], "approved", "{v}");
+
+    // Before settlement the gateway refuses credits: reported clearly.
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), Some(json!({"amount": "10.00"})))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "not_settled");
+    assert_eq!(h.session(&id).await["status"], "approved");
+
+    h.sandbox().settle_now();
+    for _ in 0..2 {
+        let (s, v) = h
+            .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), Some(json!({"amount": "10.00"})))
+            .await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        assert_eq!(v["amount"], "10.00");
+    }
+    let m = h.session(&id).await;
+    assert_eq!(m["amount_refunded"], "20.00");
+    assert_eq!(m["status"], "approved");
+
+    // More than what is left: refused before the gateway.
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), Some(json!({"amount": "20.01"})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    // The rest.
+    let (s, v) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), None).await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["amount"], "20.00");
+    assert_eq!(v["session"]["status"], "refunded");
+    assert_eq!(v["session"]["amount_refunded"], "40.00");
+    let credits: Value = serde_json::to_value(h.ledger()).unwrap();
+    let n = credits
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["type"] == "credit")
+        .count();
+    assert_eq!(n, 3);
+}
+
+fn saving_session(reference: &str, amount: &str) -> Value {
+    json!({"amount": amount, "shopper_reference": reference, "shopper_email": "alice@example.com", "offer_save": true})
+}
+
+async fn save_card_then_returning_shopper_pays_with_saved_card_once(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (_, token) = h.create_session(saving_session("alice", "15.00")).await;
+    let mut body = new_card(VISA, "900", "98004");
+    body["save"] = json!(true);
+    body["shipping"] = json!({"type": "new", "address": {
+        "first_name": "Ann", "last_name": "Lee", "address": "9 Dock Rd",
+        "city": "Portland", "state": "OR", "zip": "97209", "country": "US"}});
+    let (_, v) = h.pay(&token, body).await;
+    assert_eq!(v["result"], "approved", "{v}");
+
+    let (s, cards) = h
+        .merchant(Method::GET, "/v1/shoppers/alice/payment-methods", None)
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
+    assert_eq!(cards[0]["last4"], "1111");
+    assert_eq!(cards[0]["expiry"], "12/2030");
+    assert_eq!(cards[0]["expired"], false);
+    let (_, addrs) = h.merchant(Method::GET, "/v1/shoppers/alice/addresses", None).await;
+    assert_eq!(addrs.as_array().unwrap().len(), 1, "{addrs}");
+
+    // The returning shopper sees the card and pays with it (CIM).
+    let (id2, token2) = h.create_session(saving_session("alice", "16.00")).await;
+    let (_, w, _) = h
+        .call(Method::GET, "/widget/v1/session", Some(&token2), None, &[])
+        .await;
+    assert_eq!(w["shopper_known"], true);
+    assert_eq!(w["saved_cards"][0]["last4"], "1111");
+    let pm = w["saved_cards"][0]["id"].as_str().unwrap().to_owned();
+    let addr = w["saved_addresses"][0]["id"].as_str().unwrap().to_owned();
+
+    // The card code is required by the session: asked again.
+    let (s, v) = h
+        .pay(&token2, json!({"payment": {"type": "saved_card", "payment_method_id": pm}}))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "card_code");
+
+    let (s, v) = h
+        .pay(
+            &token2,
+            json!({"payment": {"type": "saved_card", "payment_method_id": pm, "card_code": "900"},
+                   "shipping": {"type": "saved", "address_id": addr}}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "approved", "{v}");
+    let m = h.session(&id2).await;
+    assert_eq!(m["status"], "approved");
+    let inv = m["invoice_number"].as_str().unwrap();
+    let charges = h.charges_for(inv);
+    assert_eq!(charges.len(), 1);
+    let as_json = serde_json::to_value(&charges[0]).unwrap();
+    assert!(as_json.to_string().contains("customer_profile_id"), "{as_json}");
+
+    // Saving the same card again reuses the payment profile.
+    let (_, token3) = h.create_session(saving_session("alice", "17.00")).await;
+    let mut body = new_card(VISA, "900", "98004");
+    body["save"] = json!(true);
+    let (_, v) = h.pay(&token3, body).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    let (_, cards) = h
+        .merchant(Method::GET, "/v1/shoppers/alice/payment-methods", None)
+        .await;
+    assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
+
+    // Deleting it deletes the CIM payment profile too: paying with it is gone.
+    let (s, _) = h
+        .merchant(Method::DELETE, &format!("/v1/shoppers/alice/payment-methods/{pm}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (s, _) = h
+        .merchant(Method::DELETE, &format!("/v1/shoppers/alice/payment-methods/{pm}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = h
+        .merchant(Method::DELETE, &format!("/v1/shoppers/alice/addresses/{addr}"), None)
+        .await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    let (_, w, _) = h
+        .call(Method::GET, "/widget/v1/session", Some(&token3), None, &[])
+        .await;
+    assert_eq!(w["saved_cards"].as_array().unwrap().len(), 0);
+}
+
+async fn existing_cim_profile_is_adopted(f: Flavor) {
+    use authnet_proto::api::*;
+    let h = Harness::new(f).await;
+    // Another relay (or an older database) already made bob's profile.
+    let req = ApiRequest::CreateCustomerProfile(CreateCustomerProfileRequest {
+        merchant_authentication: h.state.gateway.merchant_authentication(),
+        profile: CustomerProfile {
+            merchant_customer_id: Some("bob".into()),
+            email: Some("alice@example.com".into()),
+            ..CustomerProfile::default()
+        },
+        ..CreateCustomerProfileRequest::default()
+    });
+    let existing = match h.state.gateway.api(&req).await.unwrap() {
+        ApiResponse::CreateCustomerProfile(r) => r.customer_profile_id.unwrap().as_str().to_owned(),
+        other => panic!("{other:?}"),
+    };
+    let (_, token) = h.create_session(saving_session("bob", "9.00")).await;
+    let mut body = new_card(MASTERCARD, "900", "98004");
+    body["save"] = json!(true);
+    let (_, v) = h.pay(&token, body).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    let shopper = h.state.db.get_shopper("bob").await.unwrap().unwrap();
+    assert_eq!(shopper.customer_profile_id, existing);
+    let (_, cards) = h.merchant(Method::GET, "/v1/shoppers/bob/payment-methods", None).await;
+    assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
+}
+
+async fn concurrent_double_pay_charges_once(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(json!({"amount": "33.00", "invoice_number": "DBL-1"})).await;
+    let mut tasks = Vec::new();
+    for _ in 0..6 {
+        let app = h.app.clone();
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/widget/v1/session/pay")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(new_card(VISA, "900", "98004").to_string()))
+                .unwrap();
+            let resp = app.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let b = resp.into_body().collect().await.unwrap().to_bytes();
+            (status, serde_json::from_slice::<Value>(&b).unwrap())
+        }));
+    }
+    let mut txns = std::collections::BTreeSet::new();
+    for t in tasks {
+        let (s, v) = t.await.unwrap();
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["result"], "approved", "{v}");
+        txns.insert(v["transaction_id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(txns.len(), 1, "{txns:?}");
+    assert_eq!(h.charges_for("DBL-1").len(), 1);
+    assert_eq!(h.session(&id).await["status"], "approved");
+}
+
+async fn timeout_after_charge_resolves_to_one_charge(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(json!({"amount": "44.00", "invoice_number": "TMO-1"})).await;
+    h.sandbox()
+        .set_fault(authnet_sandbox::Fault {
+            endpoint: authnet_sandbox::FaultTarget::Aim,
+            kind: authnet_sandbox::FaultKind::CloseAfterCommit,
+            delay_ms: 0,
+            count: Some(1),
+        })
+        .unwrap();
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "approved", "{v}");
+    let charges = h.charges_for("TMO-1");
+    assert_eq!(charges.len(), 1, "{charges:?}");
+    assert_eq!(v["transaction_id"], charges[0].id.to_string().as_str());
+    assert_eq!(h.session(&id).await["status"], "approved");
+    let attempts = h.state.db.attempts_for_session(&id).await.unwrap();
+    assert_eq!(attempts.len(), 1);
+    assert_eq!(attempts[0].state, "approved");
+    assert_eq!(attempts[0].resends, 1);
+}
+
+async fn saved_card_timeout_after_charge_resolves_to_one_charge(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (_, token) = h.create_session(saving_session("carol", "5.00")).await;
+    let mut body = new_card(VISA, "900", "98004");
+    body["save"] = json!(true);
+    let (_, v) = h.pay(&token, body).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    let pm = h.state.db.list_cards("carol").await.unwrap()[0].id.clone();
+
+    let (id, token) = h.create_session(saving_session("carol", "6.00")).await;
+    h.sandbox()
+        .set_fault(authnet_sandbox::Fault {
+            endpoint: authnet_sandbox::FaultTarget::Xml,
+            kind: authnet_sandbox::FaultKind::CloseAfterCommit,
+            delay_ms: 0,
+            count: Some(1),
+        })
+        .unwrap();
+    let (_, v) = h
+        .pay(&token, json!({"payment": {"type": "saved_card", "payment_method_id": pm, "card_code": "900"}}))
+        .await;
+    assert_eq!(v["result"], "approved", "{v}");
+    let inv = h.session(&id).await["invoice_number"].as_str().unwrap().to_owned();
+    assert_eq!(h.charges_for(&inv).len(), 1);
+}
+
+async fn restart_resolves_uncertain_operations(f: Flavor) {
+    use authnet_proto::aim::AimRequest;
+    use checkout_relay::storage::{AttemptRow, new_id, now};
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(json!({"amount": "25.00", "mode": "auth_only"})).await;
+    let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(v["status"], "authorized", "{v}");
+    let txn = v["transaction_id"].as_str().unwrap().to_owned();
+
+    // The relay wrote its ledger row, sent the capture, the gateway captured,
+    // and the relay died before recording the answer.
+    let row = AttemptRow {
+        id: new_id("pa_"),
+        session_id: id.clone(),
+        kind: "prior_auth_capture".into(),
+        channel: "aim".into(),
+        state: "pending".into(),
+        amount: "25.00".into(),
+        invoice_number: Some(h.session(&id).await["invoice_number"].as_str().unwrap().to_owned()),
+        ref_transaction_id: Some(txn.clone()),
+        created_at: now(),
+        ..AttemptRow::default()
+    };
+    h.state.db.insert_attempt(&row).await.unwrap();
+    assert!(h.state.db.transition_session(&id, "authorized", "processing").await.unwrap());
+    let req = AimRequest::prior_auth_capture(h.state.gateway.credentials(), txn.clone(), None)
+        .with_duplicate_window(600);
+    let first = h.state.gateway.aim(&req).await.unwrap();
+    assert_eq!(first.reason_code, 1);
+
+    let h2 = h.restart().await;
+    let m = h2.session(&id).await;
+    assert_eq!(m["status"], "captured", "{m}");
+    assert_eq!(m["amount_captured"], "25.00");
+    let attempts = h2.state.db.attempts_for_session(&id).await.unwrap();
+    assert!(attempts.iter().all(|a| a.state != "pending" && a.state != "uncertain"));
+    let captured = h2
+        .ledger()
+        .into_iter()
+        .find(|e| e.id.to_string() == txn)
+        .unwrap();
+    assert_eq!(captured.captured_amount.map(|d| d.to_string()), Some("25.00".into()));
+}
+
+async fn restart_never_charges_an_unresolvable_new_card_twice(f: Flavor) {
+    use checkout_relay::storage::{AttemptRow, new_id, now};
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(order("8.00")).await;
+    // A relay died during a new-card charge (the card number died with it).
+    assert!(h.state.db.claim_session_for_payment(&id, 5, now()).await.unwrap());
+    let row = AttemptRow {
+        id: new_id("pa_"),
+        session_id: id.clone(),
+        kind: "auth_capture".into(),
+        channel: "aim".into(),
+        state: "pending".into(),
+        amount: "8.00".into(),
+        created_at: now(),
+        ..AttemptRow::default()
+    };
+    h.state.db.insert_attempt(&row).await.unwrap();
+
+    let h2 = h.restart().await;
+    let attempts = h2.state.db.attempts_for_session(&id).await.unwrap();
+    assert_eq!(attempts[0].state, "unresolved");
+    assert_eq!(h2.session(&id).await["status"], "processing");
+    let events = h2.state.db.audit_events(&id).await.unwrap();
+    assert!(events.iter().any(|(e, _)| e == "payment.unresolved"), "{events:?}");
+    // A new pay on that session does not charge.
+    let before = h2.ledger().len();
+    let (s, v) = h2.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(h2.ledger().len(), before);
+}
+
+db_tests!(
+    new_card_is_approved_and_the_merchant_sees_it,
+    general_decline_lets_the_shopper_retry,
+    avs_decline_blames_the_zip,
+    card_code_mismatch_blames_the_card_code,
+    auth_only_then_partial_capture,
+    void_before_settlement,
+    partial_refunds_after_settlement,
+    save_card_then_returning_shopper_pays_with_saved_card_once,
+    existing_cim_profile_is_adopted,
+    concurrent_double_pay_charges_once,
+    timeout_after_charge_resolves_to_one_charge,
+    saved_card_timeout_after_charge_resolves_to_one_charge,
+    restart_resolves_uncertain_operations,
+    restart_never_charges_an_unresolvable_new_card_twice,
+);
