@@ -3,6 +3,7 @@
 //! screenshots, page sources and console logs.
 
 pub mod browser;
+pub mod leaks;
 pub mod relay;
 pub mod shopper;
 pub mod storefront;

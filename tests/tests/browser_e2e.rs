@@ -42,6 +42,7 @@ async fn scenario(
     f: impl AsyncFnOnce(&TestRelay, &Client) -> Result<()>,
 ) -> Result<()> {
     let started = Instant::now();
+    checkout_e2e::leaks::capture_logs();
     let relay = TestRelay::start().await?;
     let browser = Browser::start().await?;
     let result = f(&relay, &browser.client).await;
@@ -53,7 +54,9 @@ async fn scenario(
     }
     eprintln!("scenario {name}: {:.1}s", started.elapsed().as_secs_f64());
     let _ = browser.close().await;
-    result
+    result?;
+    // Whatever happened, no full card number reached a log line or the database.
+    checkout_e2e::leaks::assert_no_card_data(&relay.db_path, &[VISA, AMEX])
 }
 
 async fn ledger_charges(relay: &TestRelay) -> Result<Vec<Value>> {

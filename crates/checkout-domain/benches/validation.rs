@@ -49,28 +49,27 @@ mod native {
             form("4007000000027", "1228", "900"),
             form("6011-0000-0000-0012", "12 / 29", "123"),
         ];
+        // One validation per iteration (cycling through the brands), so "time per
+        // iteration" is the cost of one full card-form validation.
         let mut group = c.benchmark_group("validation");
-        group.throughput(Throughput::Elements(forms.len() as u64));
+        group.throughput(Throughput::Elements(1));
+        let mut i = 0usize;
         group.bench_function("validate_card_form", |b| {
             b.iter(|| {
-                for f in &forms {
-                    let r = validate_card_form(black_box(f), &policy, TODAY);
-                    black_box(r.is_ok());
-                }
+                i = (i + 1) % forms.len();
+                black_box(validate_card_form(black_box(&forms[i]), &policy, TODAY).is_ok())
             })
         });
         group.bench_function("check_card_number", |b| {
             b.iter(|| {
-                for f in &forms {
-                    black_box(check_card_number(black_box(&f.number)));
-                }
+                i = (i + 1) % forms.len();
+                black_box(check_card_number(black_box(&forms[i].number)))
             })
         });
         group.bench_function("format_card_number", |b| {
             b.iter(|| {
-                for f in &forms {
-                    black_box(format_card_number(black_box(&f.number), 7));
-                }
+                i = (i + 1) % forms.len();
+                black_box(format_card_number(black_box(&forms[i].number), 7))
             })
         });
         group.finish();

@@ -272,7 +272,7 @@ pub async fn pay(
         SessionStatus::Open => {}
         SessionStatus::Processing => return wait_for_outcome(state, &s.id).await,
         SessionStatus::Expired => return Err(AppError::Expired),
-        SessionStatus::Declined => return answer_from_session(state, &s).await,
+        SessionStatus::Declined => return Err(too_many_attempts(state)),
         _ => return answer_from_session(state, &s).await,
     }
     let prepared = prepare(state, &s, req).await?;
