@@ -159,14 +159,9 @@ impl Source {
     }
 }
 
-fn parse_num<T: std::str::FromStr>(
-    src: &Source,
-    var: &'static str,
-    default: T,
-    min: T,
-) -> Result<T, ConfigError>
+fn parse_num<T>(src: &Source, var: &'static str, default: T, min: T) -> Result<T, ConfigError>
 where
-    T: PartialOrd + std::fmt::Display + Copy,
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
 {
     match src.get(var) {
         None => Ok(default),
@@ -288,10 +283,16 @@ impl Config {
             }
         };
         if api_login_id.len() > 20 {
-            return Err(err("ANET_API_LOGIN_ID", "longer than 20 characters (the AIM limit)"));
+            return Err(err(
+                "ANET_API_LOGIN_ID",
+                "longer than 20 characters (the AIM limit)",
+            ));
         }
         if transaction_key.expose_secret().len() > 16 {
-            return Err(err("ANET_TRANSACTION_KEY", "longer than 16 characters (the gateway limit)"));
+            return Err(err(
+                "ANET_TRANSACTION_KEY",
+                "longer than 16 characters (the gateway limit)",
+            ));
         }
         let md5_hash = src.get("ANET_MD5_HASH").map(Secret::new);
 
@@ -331,7 +332,10 @@ impl Config {
                 let mut out = Vec::new();
                 for o in v.split([',', ' ']).map(str::trim).filter(|o| !o.is_empty()) {
                     let ok = (o.starts_with("https://") || o.starts_with("http://"))
-                        && !o.trim_start_matches("https://").trim_start_matches("http://").contains('/')
+                        && !o
+                            .trim_start_matches("https://")
+                            .trim_start_matches("http://")
+                            .contains('/')
                         && !o.contains(['\'', ';', '"']);
                     if !ok {
                         return Err(err(
@@ -352,7 +356,10 @@ impl Config {
             return Err(err("ANET_MERCHANT_NAME", "longer than 100 characters"));
         }
 
-        let widget_dir = PathBuf::from(src.get("ANET_WIDGET_DIR").unwrap_or_else(|| "web/dist".into()));
+        let widget_dir = PathBuf::from(
+            src.get("ANET_WIDGET_DIR")
+                .unwrap_or_else(|| "web/dist".into()),
+        );
         let loader_fallback = PathBuf::from(
             src.get("ANET_LOADER_PATH")
                 .unwrap_or_else(|| "web/loader/checkout.js".into()),
@@ -430,6 +437,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -472,10 +480,22 @@ mod tests {
             ),
             (&[("DATABASE_URL", "mysql://x")], "DATABASE_URL"),
             (&[("ANET_MERCHANT_SECRET", "short")], "ANET_MERCHANT_SECRET"),
-            (&[("ANET_ALLOWED_ORIGINS", "shop.example.com")], "ANET_ALLOWED_ORIGINS"),
-            (&[("ANET_LIMIT_IP_PER_MINUTE", "many")], "ANET_LIMIT_IP_PER_MINUTE"),
-            (&[("ANET_LIMIT_SESSION_ATTEMPTS", "0")], "ANET_LIMIT_SESSION_ATTEMPTS"),
-            (&[("ANET_DUPLICATE_WINDOW_SECS", "99999")], "ANET_DUPLICATE_WINDOW_SECS"),
+            (
+                &[("ANET_ALLOWED_ORIGINS", "shop.example.com")],
+                "ANET_ALLOWED_ORIGINS",
+            ),
+            (
+                &[("ANET_LIMIT_IP_PER_MINUTE", "many")],
+                "ANET_LIMIT_IP_PER_MINUTE",
+            ),
+            (
+                &[("ANET_LIMIT_SESSION_ATTEMPTS", "0")],
+                "ANET_LIMIT_SESSION_ATTEMPTS",
+            ),
+            (
+                &[("ANET_DUPLICATE_WINDOW_SECS", "99999")],
+                "ANET_DUPLICATE_WINDOW_SECS",
+            ),
             (&[("ANET_AIM_URL", "http://x")], "ANET_AIM_URL"),
         ];
         for (pairs, var) in cases {

@@ -8,7 +8,10 @@ use checkout_api::{ErrorBody, ErrorDetail, FieldError};
 pub enum AppError {
     /// Missing or wrong credentials (merchant secret or client token).
     #[error("{message}")]
-    Unauthorized { code: &'static str, message: &'static str },
+    Unauthorized {
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("{0} not found")]
     NotFound(&'static str),
     /// The request body is not what the route takes (malformed JSON, wrong types).
@@ -25,7 +28,10 @@ pub enum AppError {
     Expired,
     /// Card-testing defence: no gateway call was made.
     #[error("{message}")]
-    RateLimited { message: String, retry_after_secs: u64 },
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The gateway refused an operation or could not be reached.
     #[error("{message}")]
     Gateway { code: &'static str, message: String },
@@ -118,11 +124,9 @@ impl IntoResponse for AppError {
         if let AppError::RateLimited {
             retry_after_secs, ..
         } = &self
-        {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
                 resp.headers_mut().insert(header::RETRY_AFTER, v);
             }
-        }
         resp
     }
 }
@@ -154,6 +158,7 @@ fn flush(out: &mut String, run: &mut String) {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -29,7 +29,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .map(|ct| {
-                let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                let mime = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
                 mime == "application/json" || mime.ends_with("+json")
             })
             .unwrap_or(false);
@@ -67,7 +72,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             // Domain types report a stable code as their error text.
             let first = text.split(" at line").next().unwrap_or("").trim();
             let (code, message) = match checkout_domain::known_code(first) {
-                Some(code) => (code.to_owned(), checkout_domain::message_en(code).to_owned()),
+                Some(code) => (
+                    code.to_owned(),
+                    checkout_domain::message_en(code).to_owned(),
+                ),
                 None => {
                     let code = if text.starts_with("missing field") {
                         "required"
@@ -104,7 +112,9 @@ pub struct ClientIp(pub Option<IpAddr>);
 
 impl ClientIp {
     pub fn key(&self) -> String {
-        self.0.map(|ip| ip.to_string()).unwrap_or_else(|| "unknown".into())
+        self.0
+            .map(|ip| ip.to_string())
+            .unwrap_or_else(|| "unknown".into())
     }
 
     /// AIM's `x_customer_ip` takes dotted IPv4 only.
@@ -120,9 +130,12 @@ impl ClientIp {
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        if state.config.trust_proxy {
-            if let Some(ip) = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy
+            && let Some(ip) = parts
                 .headers
                 .get("x-forwarded-for")
                 .and_then(|v| v.to_str().ok())
@@ -131,7 +144,6 @@ impl FromRequestParts<AppState> for ClientIp {
             {
                 return Ok(ClientIp(Some(ip)));
             }
-        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -147,7 +159,9 @@ fn bearer(parts: &Parts) -> Option<&str> {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             let (scheme, token) = v.split_once(' ')?;
-            scheme.eq_ignore_ascii_case("bearer").then_some(token.trim())
+            scheme
+                .eq_ignore_ascii_case("bearer")
+                .then_some(token.trim())
         })
 }
 
@@ -158,7 +172,10 @@ pub struct Merchant;
 impl FromRequestParts<AppState> for Merchant {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(token) = bearer(parts) else {
             return Err(AppError::Unauthorized {
                 code: "unauthorized",
@@ -190,7 +207,10 @@ pub struct WidgetSessionAuth(pub SessionRow);
 impl FromRequestParts<AppState> for WidgetSessionAuth {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Some(token) = bearer(parts) else {
             return Err(AppError::Unauthorized {
                 code: "unauthorized",

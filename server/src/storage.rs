@@ -30,7 +30,10 @@ pub fn now() -> i64 {
 pub fn rfc3339(ts: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(ts)
         .ok()
-        .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
         .unwrap_or_default()
 }
 
@@ -49,13 +52,11 @@ impl Db {
         let (kind, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.trim_start_matches("//");
             let path_only = path.split('?').next().unwrap_or(path);
-            if path_only != ":memory:" && !path_only.is_empty() {
-                if let Some(parent) = std::path::Path::new(path_only).parent() {
-                    if !parent.as_os_str().is_empty() {
+            if path_only != ":memory:" && !path_only.is_empty()
+                && let Some(parent) = std::path::Path::new(path_only).parent()
+                    && !parent.as_os_str().is_empty() {
                         std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
                     }
-                }
-            }
             let url = if url.contains("mode=") {
                 url.to_owned()
             } else if url.contains('?') {
@@ -75,7 +76,9 @@ impl Db {
             .await?;
         if kind == DbKind::Sqlite {
             // WAL lets readers run while one writer writes; persistent per file.
-            sqlx::query("PRAGMA journal_mode=WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode=WAL")
+                .execute(&pool)
+                .await?;
         }
         MIGRATOR.run(&pool).await?;
         Ok(Db { pool, kind })
@@ -86,7 +89,10 @@ impl Db {
     }
 
     pub async fn ping(&self) -> DbResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
     }
 
     pub async fn close(&self) {
@@ -337,10 +343,12 @@ impl Db {
     // --------------------------------------------------------------- shoppers
 
     pub async fn get_shopper(&self, reference: &str) -> DbResult<Option<ShopperRow>> {
-        let row = sqlx::query("SELECT reference, customer_profile_id, email FROM shoppers WHERE reference = $1")
-            .bind(reference)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT reference, customer_profile_id, email FROM shoppers WHERE reference = $1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
             Ok(ShopperRow {
                 reference: r.try_get("reference")?,
@@ -449,11 +457,12 @@ impl Db {
     }
 
     pub async fn get_address(&self, reference: &str, id: &str) -> DbResult<Option<AddressRow>> {
-        let row = sqlx::query("SELECT * FROM saved_addresses WHERE shopper_reference = $1 AND id = $2")
-            .bind(reference)
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query("SELECT * FROM saved_addresses WHERE shopper_reference = $1 AND id = $2")
+                .bind(reference)
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.as_ref().map(AddressRow::from_row).transpose()
     }
 
@@ -488,11 +497,12 @@ impl Db {
     }
 
     pub async fn delete_address(&self, reference: &str, id: &str) -> DbResult<bool> {
-        let done = sqlx::query("DELETE FROM saved_addresses WHERE shopper_reference = $1 AND id = $2")
-            .bind(reference)
-            .bind(id)
-            .execute(&self.pool)
-            .await?;
+        let done =
+            sqlx::query("DELETE FROM saved_addresses WHERE shopper_reference = $1 AND id = $2")
+                .bind(reference)
+                .bind(id)
+                .execute(&self.pool)
+                .await?;
         Ok(done.rows_affected() == 1)
     }
 

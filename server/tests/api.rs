@@ -15,13 +15,25 @@ async fn merchant_api_needs_the_secret_key(f: Flavor) {
     assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
     assert_eq!(v["error"]["code"], "unauthorized");
     let (s, _, _) = h
-        .call(Method::GET, "/v1/sessions/cs_x", Some("sk_wrong_wrong_wrong"), None, &[])
+        .call(
+            Method::GET,
+            "/v1/sessions/cs_x",
+            Some("sk_wrong_wrong_wrong"),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // A client token is not a merchant key.
     let (_, token) = h.create_session(order("1.00")).await;
     let (s, _, _) = h
-        .call(Method::POST, "/v1/sessions", Some(&token), Some(order("1.00")), &[])
+        .call(
+            Method::POST,
+            "/v1/sessions",
+            Some(&token),
+            Some(order("1.00")),
+            &[],
+        )
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     // And the merchant key does not open the widget API.
@@ -38,7 +50,13 @@ async fn idempotency_key_replays_and_refuses_a_different_body(f: Flavor) {
     let body = json!({"amount": "12.00", "invoice_number": "IDEM-1"});
     let hdr = [("idempotency-key", "order-77")];
     let (s1, v1, h1) = h
-        .call(Method::POST, "/v1/sessions", Some(SECRET), Some(body.clone()), &hdr)
+        .call(
+            Method::POST,
+            "/v1/sessions",
+            Some(SECRET),
+            Some(body.clone()),
+            &hdr,
+        )
         .await;
     assert_eq!(s1, StatusCode::CREATED, "{v1}");
     assert_eq!(h1["idempotent-replayed"], "false");
@@ -49,28 +67,54 @@ async fn idempotency_key_replays_and_refuses_a_different_body(f: Flavor) {
     assert_eq!(h2["idempotent-replayed"], "true");
     assert_eq!(v1, v2, "same key + body → same answer");
     let (s3, v3, _) = h
-        .call(Method::POST, "/v1/sessions", Some(SECRET), Some(json!({"amount": "13.00"})), &hdr)
+        .call(
+            Method::POST,
+            "/v1/sessions",
+            Some(SECRET),
+            Some(json!({"amount": "13.00"})),
+            &hdr,
+        )
         .await;
     assert_eq!(s3, StatusCode::CONFLICT, "{v3}");
     assert_eq!(v3["error"]["code"], "idempotency_key_reused");
 
     // Capture with a key: the retry does not capture twice.
-    let (id, token) = h.create_session(json!({"amount": "30.00", "mode": "auth_only"})).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "30.00", "mode": "auth_only"}))
+        .await;
     let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
     assert_eq!(v["result"], "approved", "{v}");
     let path = format!("/v1/sessions/{id}/capture");
     let cap = [("idempotency-key", "cap-1")];
     let (a, va, _) = h
-        .call(Method::POST, &path, Some(SECRET), Some(json!({"amount": "10.00"})), &cap)
+        .call(
+            Method::POST,
+            &path,
+            Some(SECRET),
+            Some(json!({"amount": "10.00"})),
+            &cap,
+        )
         .await;
     let (b, vb, _) = h
-        .call(Method::POST, &path, Some(SECRET), Some(json!({"amount": "10.00"})), &cap)
+        .call(
+            Method::POST,
+            &path,
+            Some(SECRET),
+            Some(json!({"amount": "10.00"})),
+            &cap,
+        )
         .await;
     assert_eq!(a, StatusCode::OK, "{va}");
     assert_eq!(b, StatusCode::OK, "{vb}");
     assert_eq!(va, vb);
     let audit = h.state.db.audit_events(&id).await.unwrap();
-    assert_eq!(audit.iter().filter(|(e, _)| e == "capture.approved").count(), 1);
+    assert_eq!(
+        audit
+            .iter()
+            .filter(|(e, _)| e == "capture.approved")
+            .count(),
+        1
+    );
 }
 
 async fn attempts_per_session_are_limited_without_a_gateway_call(f: Flavor) {
@@ -100,7 +144,12 @@ async fn attempts_per_client_address_are_limited(f: Flavor) {
         }
     }
     assert_eq!(last.0, StatusCode::TOO_MANY_REQUESTS, "{}", last.1);
-    assert!(last.1["error"]["message"].as_str().unwrap().contains("network"));
+    assert!(
+        last.1["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("network")
+    );
     assert_eq!(h.ledger().len(), 2);
 }
 
@@ -118,18 +167,62 @@ async fn bad_pay_input_is_refused_field_by_field(f: Flavor) {
         cur[path[path.len() - 1]] = value;
         b
     };
-    cases.push((with(&["payment", "number"], json!("4111111111111112")), "card_number", "card_number.luhn"));
-    cases.push((with(&["payment", "number"], json!("")), "card_number", "card_number.required"));
-    cases.push((with(&["payment", "expiry"], json!("01/20")), "expiry", "expiry.past"));
+    cases.push((
+        with(&["payment", "number"], json!("4111111111111112")),
+        "card_number",
+        "card_number.luhn",
+    ));
+    cases.push((
+        with(&["payment", "number"], json!("")),
+        "card_number",
+        "card_number.required",
+    ));
+    cases.push((
+        with(&["payment", "expiry"], json!("01/20")),
+        "expiry",
+        "expiry.past",
+    ));
     cases.push((with(&["payment", "expiry"], json!("13/30")), "expiry", ""));
-    cases.push((with(&["payment", "card_code"], json!("12")), "card_code", "card_code.length"));
-    cases.push((with(&["payment", "card_code"], json!("")), "card_code", "card_code.required"));
-    cases.push((with(&["payment", "billing", "zip"], json!("ABCDE")), "billing.zip", "zip.format"));
-    cases.push((with(&["payment", "billing", "zip"], json!("")), "billing.zip", "zip.required"));
-    cases.push((with(&["payment", "billing", "address"], json!("")), "billing.address", "address.required"));
-    cases.push((with(&["payment", "number"], json!(4111111111111111u64)), "payment", "invalid"));
-    cases.push((with(&["payment", "type"], json!("bitcoin")), "payment", "unknown_value"));
-    cases.push((with(&["payment", "surprise"], json!(1)), "payment", "unknown_field"));
+    cases.push((
+        with(&["payment", "card_code"], json!("12")),
+        "card_code",
+        "card_code.length",
+    ));
+    cases.push((
+        with(&["payment", "card_code"], json!("")),
+        "card_code",
+        "card_code.required",
+    ));
+    cases.push((
+        with(&["payment", "billing", "zip"], json!("ABCDE")),
+        "billing.zip",
+        "zip.format",
+    ));
+    cases.push((
+        with(&["payment", "billing", "zip"], json!("")),
+        "billing.zip",
+        "zip.required",
+    ));
+    cases.push((
+        with(&["payment", "billing", "address"], json!("")),
+        "billing.address",
+        "address.required",
+    ));
+    cases.push((
+        with(&["payment", "number"], json!(4111111111111111u64)),
+        "payment",
+        "invalid",
+    ));
+    cases.push((
+        with(&["payment", "type"], json!("bitcoin")),
+        "payment",
+        "unknown_value",
+    ));
+    cases.push((
+        with(&["payment", "surprise"], json!(1)),
+        "payment",
+        "unknown_field",
+    ));
     cases.push((
         json!({"payment": {"type": "saved_card", "payment_method_id": "pm_nope", "card_code": "123"}}),
         "payment_method_id",
@@ -149,8 +242,10 @@ async fn bad_pay_input_is_refused_field_by_field(f: Flavor) {
         assert!(s.is_client_error(), "{body} → {s} {v}");
         let fields = v["error"]["fields"].as_array().cloned().unwrap_or_default();
         assert!(
-            fields.iter().any(|e| e["field"].as_str().unwrap_or("").starts_with(field)
-                && (code.is_empty() || e["code"] == code)),
+            fields
+                .iter()
+                .any(|e| e["field"].as_str().unwrap_or("").starts_with(field)
+                    && (code.is_empty() || e["code"] == code)),
             "{body} → {v}"
         );
         // Messages never echo the card number.
@@ -158,14 +253,27 @@ async fn bad_pay_input_is_refused_field_by_field(f: Flavor) {
     }
     // Not JSON at all.
     let (s, v, _) = h
-        .call(Method::POST, "/widget/v1/session/pay", Some(&token), None, &[("content-type", "application/json")])
+        .call(
+            Method::POST,
+            "/widget/v1/session/pay",
+            Some(&token),
+            None,
+            &[("content-type", "application/json")],
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     // Nothing changed.
     let m = h.session(&id).await;
     assert_eq!(m["status"], "open");
     assert!(h.ledger().is_empty());
-    assert!(h.state.db.attempts_for_session(&id).await.unwrap().is_empty());
+    assert!(
+        h.state
+            .db
+            .attempts_for_session(&id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn bad_session_input_is_refused_field_by_field(f: Flavor) {
@@ -179,17 +287,40 @@ async fn bad_session_input_is_refused_field_by_field(f: Flavor) {
         (json!({"amount": 12.5}), "amount"),
         (json!({"amount": "1.00", "mode": "later"}), "mode"),
         (json!({"amount": "1.00", "offer_save": true}), "offer_save"),
-        (json!({"amount": "1.00", "shopper_reference": "a b"}), "shopper_reference"),
-        (json!({"amount": "1.00", "invoice_number": "x".repeat(21)}), "invoice_number"),
-        (json!({"amount": "1.00", "tax": {"amount": "2.00"}}), "tax.amount"),
-        (json!({"amount": "1.00", "line_items": [{"item_id": "", "name": "n", "quantity": "1", "unit_price": "1.00"}]}), "line_items[0].item_id"),
-        (json!({"amount": "1.00", "line_items": [{"item_id": "i", "name": "n", "quantity": "-1", "unit_price": "1.00"}]}), "line_items[0].quantity"),
-        (json!({"amount": "1.00", "return_url": "javascript:alert(1)"}), "return_url"),
-        (json!({"amount": "1.00", "shopper_email": "nope"}), "shopper_email"),
+        (
+            json!({"amount": "1.00", "shopper_reference": "a b"}),
+            "shopper_reference",
+        ),
+        (
+            json!({"amount": "1.00", "invoice_number": "x".repeat(21)}),
+            "invoice_number",
+        ),
+        (
+            json!({"amount": "1.00", "tax": {"amount": "2.00"}}),
+            "tax.amount",
+        ),
+        (
+            json!({"amount": "1.00", "line_items": [{"item_id": "", "name": "n", "quantity": "1", "unit_price": "1.00"}]}),
+            "line_items[0].item_id",
+        ),
+        (
+            json!({"amount": "1.00", "line_items": [{"item_id": "i", "name": "n", "quantity": "-1", "unit_price": "1.00"}]}),
+            "line_items[0].quantity",
+        ),
+        (
+            json!({"amount": "1.00", "return_url": "javascript:alert(1)"}),
+            "return_url",
+        ),
+        (
+            json!({"amount": "1.00", "shopper_email": "nope"}),
+            "shopper_email",
+        ),
         (json!({"amount": "1.00", "colour": "red"}), "colour"),
     ];
     for (body, field) in cases {
-        let (s, v) = h.merchant(Method::POST, "/v1/sessions", Some(body.clone())).await;
+        let (s, v) = h
+            .merchant(Method::POST, "/v1/sessions", Some(body.clone()))
+            .await;
         assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body} → {v}");
         let fields = v["error"]["fields"].as_array().unwrap();
         assert!(fields.iter().any(|e| e["field"] == field), "{body} → {v}");
@@ -199,7 +330,13 @@ async fn bad_session_input_is_refused_field_by_field(f: Flavor) {
 async fn widget_token_is_scoped_and_expires(f: Flavor) {
     let h = Harness::new(f).await;
     let (s, _, _) = h
-        .call(Method::GET, "/widget/v1/session", Some("ct_forged"), None, &[])
+        .call(
+            Method::GET,
+            "/widget/v1/session",
+            Some("ct_forged"),
+            None,
+            &[],
+        )
         .await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
     let (id, token) = h.create_session(order("3.00")).await;

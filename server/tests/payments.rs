@@ -10,7 +10,9 @@ use serde_json::{Value, json};
 async fn new_card_is_approved_and_the_merchant_sees_it(f: Flavor) {
     let h = Harness::new(f).await;
     let (id, token) = h
-        .create_session(json!({"amount": "19.99", "invoice_number": "INV-1001", "description": "Mugs"}))
+        .create_session(
+            json!({"amount": "19.99", "invoice_number": "INV-1001", "description": "Mugs"}),
+        )
         .await;
     let (s, v, _) = h
         .call(Method::GET, "/widget/v1/session", Some(&token), None, &[])
@@ -51,7 +53,13 @@ async fn general_decline_lets_the_shopper_retry(f: Flavor) {
     assert_eq!(v["result"], "declined", "{v}");
     assert_eq!(v["can_retry"], true);
     assert_eq!(v["status"], "open");
-    assert!(!v["message"].as_str().unwrap().to_lowercase().contains("reason"));
+    assert!(
+        !v["message"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("reason")
+    );
     let m = h.session(&id).await;
     assert_eq!(m["status"], "open");
     assert!(m["last_error"].is_string());
@@ -95,13 +103,21 @@ async fn auth_only_then_partial_capture(f: Flavor) {
 
     // More than authorised: refused by the relay, nothing sent.
     let (s, v) = h
-        .merchant(Method::POST, &format!("/v1/sessions/{id}/capture"), Some(json!({"amount": "60.00"})))
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/capture"),
+            Some(json!({"amount": "60.00"})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["fields"][0]["field"], "amount");
 
     let (s, v) = h
-        .merchant(Method::POST, &format!("/v1/sessions/{id}/capture"), Some(json!({"amount": "30.00"})))
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/capture"),
+            Some(json!({"amount": "30.00"})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["amount"], "30.00");
@@ -120,13 +136,19 @@ async fn void_before_settlement(f: Flavor) {
     let (id, token) = h.create_session(order("20.00")).await;
     let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
     assert_eq!(v["result"], "approved", "{v}");
-    let (s, v) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None).await;
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["session"]["status"], "voided");
-    let (s, v) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None).await;
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None)
+        .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     // A voided payment cannot be refunded.
-    let (s, _) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), None).await;
+    let (s, _) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), None)
+        .await;
     assert_eq!(s, StatusCode::CONFLICT);
 }
 
@@ -138,7 +160,11 @@ async fn partial_refunds_after_settlement(f: Flavor) {
 
     // Before settlement the gateway refuses credits: reported clearly.
     let (s, v) = h
-        .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), Some(json!({"amount": "10.00"})))
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/refunds"),
+            Some(json!({"amount": "10.00"})),
+        )
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "not_settled");
@@ -147,7 +173,11 @@ async fn partial_refunds_after_settlement(f: Flavor) {
     h.sandbox().settle_now();
     for _ in 0..2 {
         let (s, v) = h
-            .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), Some(json!({"amount": "10.00"})))
+            .merchant(
+                Method::POST,
+                &format!("/v1/sessions/{id}/refunds"),
+                Some(json!({"amount": "10.00"})),
+            )
             .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         assert_eq!(v["amount"], "10.00");
@@ -158,11 +188,17 @@ async fn partial_refunds_after_settlement(f: Flavor) {
 
     // More than what is left: refused before the gateway.
     let (s, v) = h
-        .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), Some(json!({"amount": "20.01"})))
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/refunds"),
+            Some(json!({"amount": "20.01"})),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     // The rest.
-    let (s, v) = h.merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), None).await;
+    let (s, v) = h
+        .merchant(Method::POST, &format!("/v1/sessions/{id}/refunds"), None)
+        .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["amount"], "20.00");
     assert_eq!(v["session"]["status"], "refunded");
@@ -200,7 +236,9 @@ async fn save_card_then_returning_shopper_pays_with_saved_card_once(f: Flavor) {
     assert_eq!(cards[0]["last4"], "1111");
     assert_eq!(cards[0]["expiry"], "12/2030");
     assert_eq!(cards[0]["expired"], false);
-    let (_, addrs) = h.merchant(Method::GET, "/v1/shoppers/alice/addresses", None).await;
+    let (_, addrs) = h
+        .merchant(Method::GET, "/v1/shoppers/alice/addresses", None)
+        .await;
     assert_eq!(addrs.as_array().unwrap().len(), 1, "{addrs}");
 
     // The returning shopper sees the card and pays with it (CIM).
@@ -215,7 +253,10 @@ async fn save_card_then_returning_shopper_pays_with_saved_card_once(f: Flavor) {
 
     // The card code is required by the session: asked again.
     let (s, v) = h
-        .pay(&token2, json!({"payment": {"type": "saved_card", "payment_method_id": pm}}))
+        .pay(
+            &token2,
+            json!({"payment": {"type": "saved_card", "payment_method_id": pm}}),
+        )
         .await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
     assert_eq!(v["error"]["fields"][0]["field"], "card_code");
@@ -235,7 +276,10 @@ async fn save_card_then_returning_shopper_pays_with_saved_card_once(f: Flavor) {
     let charges = h.charges_for(inv);
     assert_eq!(charges.len(), 1);
     let as_json = serde_json::to_value(&charges[0]).unwrap();
-    assert!(as_json.to_string().contains("customer_profile_id"), "{as_json}");
+    assert!(
+        as_json.to_string().contains("customer_profile_id"),
+        "{as_json}"
+    );
 
     // Saving the same card again reuses the payment profile.
     let (_, token3) = h.create_session(saving_session("alice", "17.00")).await;
@@ -250,15 +294,27 @@ async fn save_card_then_returning_shopper_pays_with_saved_card_once(f: Flavor) {
 
     // Deleting it deletes the CIM payment profile too: paying with it is gone.
     let (s, _) = h
-        .merchant(Method::DELETE, &format!("/v1/shoppers/alice/payment-methods/{pm}"), None)
+        .merchant(
+            Method::DELETE,
+            &format!("/v1/shoppers/alice/payment-methods/{pm}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (s, _) = h
-        .merchant(Method::DELETE, &format!("/v1/shoppers/alice/payment-methods/{pm}"), None)
+        .merchant(
+            Method::DELETE,
+            &format!("/v1/shoppers/alice/payment-methods/{pm}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = h
-        .merchant(Method::DELETE, &format!("/v1/shoppers/alice/addresses/{addr}"), None)
+        .merchant(
+            Method::DELETE,
+            &format!("/v1/shoppers/alice/addresses/{addr}"),
+            None,
+        )
         .await;
     assert_eq!(s, StatusCode::NO_CONTENT);
     let (_, w, _) = h
@@ -291,13 +347,17 @@ async fn existing_cim_profile_is_adopted(f: Flavor) {
     assert_eq!(v["result"], "approved", "{v}");
     let shopper = h.state.db.get_shopper("bob").await.unwrap().unwrap();
     assert_eq!(shopper.customer_profile_id, existing);
-    let (_, cards) = h.merchant(Method::GET, "/v1/shoppers/bob/payment-methods", None).await;
+    let (_, cards) = h
+        .merchant(Method::GET, "/v1/shoppers/bob/payment-methods", None)
+        .await;
     assert_eq!(cards.as_array().unwrap().len(), 1, "{cards}");
 }
 
 async fn concurrent_double_pay_charges_once(f: Flavor) {
     let h = Harness::new(f).await;
-    let (id, token) = h.create_session(json!({"amount": "33.00", "invoice_number": "DBL-1"})).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "33.00", "invoice_number": "DBL-1"}))
+        .await;
     let mut tasks = Vec::new();
     for _ in 0..6 {
         let app = h.app.clone();
@@ -310,7 +370,9 @@ async fn concurrent_double_pay_charges_once(f: Flavor) {
                 .uri("/widget/v1/session/pay")
                 .header("authorization", format!("Bearer {token}"))
                 .header("content-type", "application/json")
-                .body(axum::body::Body::from(new_card(VISA, "900", "98004").to_string()))
+                .body(axum::body::Body::from(
+                    new_card(VISA, "900", "98004").to_string(),
+                ))
                 .unwrap();
             let resp = app.oneshot(req).await.unwrap();
             let status = resp.status();
@@ -332,7 +394,9 @@ async fn concurrent_double_pay_charges_once(f: Flavor) {
 
 async fn timeout_after_charge_resolves_to_one_charge(f: Flavor) {
     let h = Harness::new(f).await;
-    let (id, token) = h.create_session(json!({"amount": "44.00", "invoice_number": "TMO-1"})).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "44.00", "invoice_number": "TMO-1"}))
+        .await;
     h.sandbox()
         .set_fault(authnet_sandbox::Fault {
             endpoint: authnet_sandbox::FaultTarget::Aim,
@@ -373,10 +437,16 @@ async fn saved_card_timeout_after_charge_resolves_to_one_charge(f: Flavor) {
         })
         .unwrap();
     let (_, v) = h
-        .pay(&token, json!({"payment": {"type": "saved_card", "payment_method_id": pm, "card_code": "900"}}))
+        .pay(
+            &token,
+            json!({"payment": {"type": "saved_card", "payment_method_id": pm, "card_code": "900"}}),
+        )
         .await;
     assert_eq!(v["result"], "approved", "{v}");
-    let inv = h.session(&id).await["invoice_number"].as_str().unwrap().to_owned();
+    let inv = h.session(&id).await["invoice_number"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(h.charges_for(&inv).len(), 1);
 }
 
@@ -384,7 +454,9 @@ async fn restart_resolves_uncertain_operations(f: Flavor) {
     use authnet_proto::aim::AimRequest;
     use checkout_relay::storage::{AttemptRow, new_id, now};
     let h = Harness::new(f).await;
-    let (id, token) = h.create_session(json!({"amount": "25.00", "mode": "auth_only"})).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "25.00", "mode": "auth_only"}))
+        .await;
     let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
     assert_eq!(v["status"], "authorized", "{v}");
     let txn = v["transaction_id"].as_str().unwrap().to_owned();
@@ -398,13 +470,24 @@ async fn restart_resolves_uncertain_operations(f: Flavor) {
         channel: "aim".into(),
         state: "pending".into(),
         amount: "25.00".into(),
-        invoice_number: Some(h.session(&id).await["invoice_number"].as_str().unwrap().to_owned()),
+        invoice_number: Some(
+            h.session(&id).await["invoice_number"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        ),
         ref_transaction_id: Some(txn.clone()),
         created_at: now(),
         ..AttemptRow::default()
     };
     h.state.db.insert_attempt(&row).await.unwrap();
-    assert!(h.state.db.transition_session(&id, "authorized", "processing").await.unwrap());
+    assert!(
+        h.state
+            .db
+            .transition_session(&id, "authorized", "processing")
+            .await
+            .unwrap()
+    );
     let req = AimRequest::prior_auth_capture(h.state.gateway.credentials(), txn.clone(), None)
         .with_duplicate_window(600);
     let first = h.state.gateway.aim(&req).await.unwrap();
@@ -415,13 +498,20 @@ async fn restart_resolves_uncertain_operations(f: Flavor) {
     assert_eq!(m["status"], "captured", "{m}");
     assert_eq!(m["amount_captured"], "25.00");
     let attempts = h2.state.db.attempts_for_session(&id).await.unwrap();
-    assert!(attempts.iter().all(|a| a.state != "pending" && a.state != "uncertain"));
+    assert!(
+        attempts
+            .iter()
+            .all(|a| a.state != "pending" && a.state != "uncertain")
+    );
     let captured = h2
         .ledger()
         .into_iter()
         .find(|e| e.id.to_string() == txn)
         .unwrap();
-    assert_eq!(captured.captured_amount.map(|d| d.to_string()), Some("25.00".into()));
+    assert_eq!(
+        captured.captured_amount.map(|d| d.to_string()),
+        Some("25.00".into())
+    );
 }
 
 async fn restart_never_charges_an_unresolvable_new_card_twice(f: Flavor) {
@@ -429,7 +519,13 @@ async fn restart_never_charges_an_unresolvable_new_card_twice(f: Flavor) {
     let h = Harness::new(f).await;
     let (id, token) = h.create_session(order("8.00")).await;
     // A relay died during a new-card charge (the card number died with it).
-    assert!(h.state.db.claim_session_for_payment(&id, 5, now()).await.unwrap());
+    assert!(
+        h.state
+            .db
+            .claim_session_for_payment(&id, 5, now())
+            .await
+            .unwrap()
+    );
     let row = AttemptRow {
         id: new_id("pa_"),
         session_id: id.clone(),
@@ -447,7 +543,10 @@ async fn restart_never_charges_an_unresolvable_new_card_twice(f: Flavor) {
     assert_eq!(attempts[0].state, "unresolved");
     assert_eq!(h2.session(&id).await["status"], "processing");
     let events = h2.state.db.audit_events(&id).await.unwrap();
-    assert!(events.iter().any(|(e, _)| e == "payment.unresolved"), "{events:?}");
+    assert!(
+        events.iter().any(|(e, _)| e == "payment.unresolved"),
+        "{events:?}"
+    );
     // A new pay on that session does not charge.
     let before = h2.ledger().len();
     let (s, v) = h2.pay(&token, new_card(VISA, "900", "98004")).await;

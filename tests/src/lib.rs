@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod leaks;
 pub mod relay;
+pub mod reliability;
 pub mod shopper;
 pub mod storefront;
 

@@ -9,6 +9,8 @@ use checkout_api::{ErrorBody, PayRequest, PayResponse, WidgetSession};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use crate::json;
+
 /// A boxed, single-threaded future (everything in the browser is).
 pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 
@@ -49,22 +51,25 @@ impl CheckoutApi for HttpApi {
     fn session(&self) -> LocalFuture<Result<WidgetSession, ApiError>> {
         let url = format!("{}/session", self.base);
         let token = self.token.clone();
-        Box::pin(async move { fetch_json(&url, &token, None).await })
+        Box::pin(async move { fetch_json(&url, &token, None, json::decode_session).await })
     }
 
     fn pay(&self, request: PayRequest) -> LocalFuture<Result<PayResponse, ApiError>> {
         let url = format!("{}/session/pay", self.base);
         let token = self.token.clone();
         // Serialize now: the card number is held in `request` only until here.
-        let body = serde_json::to_string(&request).map_err(|_| ApiError::Decode);
-        Box::pin(async move { fetch_json(&url, &token, Some(body?)).await })
+        let body = json::encode_pay_request(&request).ok_or(ApiError::Decode);
+        Box::pin(async move {
+            fetch_json(&url, &token, Some(body?), json::decode_pay_response).await
+        })
     }
 }
 
-async fn fetch_json<T: serde::de::DeserializeOwned>(
+async fn fetch_json<T>(
     url: &str,
     token: &str,
     body: Option<String>,
+    decode: fn(&str) -> Result<T, json::DecodeError>,
 ) -> Result<T, ApiError> {
     let window = web_sys::window().ok_or(ApiError::Network)?;
     let headers = web_sys::Headers::new().map_err(|_| ApiError::Network)?;
@@ -98,11 +103,9 @@ async fn fetch_json<T: serde::de::DeserializeOwned>(
         .as_string()
         .unwrap_or_default();
     if response.ok() {
-        serde_json::from_str(&text).map_err(|_| ApiError::Decode)
+        decode(&text).map_err(|_| ApiError::Decode)
     } else {
-        Err(ApiError::Status {
-            status,
-            body: serde_json::from_str(&text).ok(),
-        })
+        let body: Option<ErrorBody> = json::decode_error_body(&text).ok();
+        Err(ApiError::Status { status, body })
     }
 }

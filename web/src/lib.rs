@@ -3,13 +3,15 @@
 //!
 //! - [`params`]: the iframe URL contract (session token, parent origin, locale, theme);
 //! - [`api`]: the relay's widget API behind the [`api::CheckoutApi`] trait;
+//! - [`json`]: its JSON through the browser's `JSON` (no `serde_json` in the bundle);
 //! - [`model`]: form state and the domain rules applied to it;
-//! - [`view`]: the components ([`App`], [`Checkout`]);
+//! - [`view`]: the form component ([`Checkout`]) and [`start_app`];
 //! - [`parent`]: `postMessage` to the merchant page (resize and result events);
 //! - [`i18n`]: English and Spanish texts.
 
 pub mod api;
 pub mod i18n;
+pub mod json;
 pub mod model;
 pub mod params;
 pub mod parent;
@@ -20,12 +22,13 @@ use std::rc::Rc;
 pub use api::{ApiError, CheckoutApi, HttpApi, LocalFuture};
 pub use params::WidgetParams;
 pub use parent::ParentLink;
-pub use view::{App, Checkout};
+pub use view::{Checkout, start_app};
 
-/// Reads the iframe URL, applies the theme and mounts the app into `<body>`.
+/// Reads the iframe URL, applies the theme, loads the session and mounts the
+/// form into `<body>`.
 pub fn start() {
     let params = WidgetParams::from_location();
     params.apply_theme();
     let api: Rc<dyn CheckoutApi> = Rc::new(HttpApi::new(params.session.clone()));
-    leptos::mount::mount_to_body(move || leptos::view! { <App params=params api=api /> });
+    start_app(params, api);
 }

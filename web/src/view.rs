@@ -68,55 +68,52 @@ fn set_caret(input: &HtmlInputElement, pos: usize) {
     let _ = input.set_selection_range(pos, pos);
 }
 
-/// Loads the session with the client token, then shows the form.
-#[component]
-pub fn App(params: WidgetParams, api: Rc<dyn CheckoutApi>) -> impl IntoView {
-    let locale = RwSignal::new(params.locale);
+/// Loads the session with the client token, then mounts the form into
+/// `<body>` (replacing the static "loading" text of index.html). Not a
+/// reactive switch: the form is mounted once, which keeps the bundle smaller.
+pub fn start_app(params: WidgetParams, api: Rc<dyn CheckoutApi>) {
     let parent = ParentLink {
         origin: params.parent_origin.clone(),
         session: params.session.clone(),
     };
     parent.watch_height();
-    let loaded: RwSignal<Option<Result<WidgetSession, ()>>> = RwSignal::new(None);
     let load = api.session();
-    let ready_link = parent.clone();
-    spawn_local(async move {
+    // Not Leptos' spawn_local: its executor is set up by the first mount.
+    wasm_bindgen_futures::spawn_local(async move {
         let result = load.await;
-        match &result {
-            Ok(_) => ready_link.send_result("ready", &ResultDetail::default()),
-            Err(_) => ready_link.send_result(
-                "error",
-                &ResultDetail {
-                    code: Some("session_unavailable".to_owned()),
-                    ..ResultDetail::default()
-                },
-            ),
+        let document = web_sys::window().and_then(|w| w.document());
+        if let Some(el) = document
+            .as_ref()
+            .and_then(|d| d.get_element_by_id("anet-loading"))
+        {
+            el.remove();
         }
-        loaded.set(Some(result.map_err(|_| ())));
+        let locale = RwSignal::new(params.locale);
+        match result {
+            Ok(session) => {
+                parent.send_result("ready", &ResultDetail::default());
+                leptos::mount::mount_to_body(move || {
+                    view! { <Checkout session=session api=api locale=locale parent=parent /> }
+                });
+            }
+            Err(_) => {
+                parent.send_result(
+                    "error",
+                    &ResultDetail {
+                        code: Some("session_unavailable".to_owned()),
+                        ..ResultDetail::default()
+                    },
+                );
+                leptos::mount::mount_to_body(move || {
+                    view! {
+                        <p class="anet-result" data-result="error" role="alert">
+                            {tr(locale, |u| u.load_failed)}
+                        </p>
+                    }
+                });
+            }
+        }
     });
-    let api = StoredValue::new_local(api);
-    let parent = StoredValue::new(parent);
-    move || match loaded.get() {
-        None => view! {
-            <p class="anet-loading" role="status">{tr(locale, |u| u.loading)}</p>
-        }
-        .into_any(),
-        Some(Err(())) => view! {
-            <p class="anet-result" data-result="error" role="alert">
-                {tr(locale, |u| u.load_failed)}
-            </p>
-        }
-        .into_any(),
-        Some(Ok(session)) => view! {
-            <Checkout
-                session=session
-                api=api.get_value()
-                locale=locale
-                parent=parent.get_value()
-            />
-        }
-        .into_any(),
-    }
 }
 
 /// The checkout form for a loaded session.
@@ -158,12 +155,6 @@ pub fn Checkout(
     });
     let form_ref = NodeRef::<leptos::html::Form>::new();
 
-    let leave = move |slot: Slot| {
-        rules.with_value(|r| saved.with_value(|s| form.leave(slot, r, s)));
-    };
-    let typed = move |slot: Slot| {
-        rules.with_value(|r| saved.with_value(|s| form.typed(slot, r, s)));
-    };
 
     let focus_slot = move |slot: Slot| {
         if let Some(el) = form_ref
@@ -299,7 +290,6 @@ pub fn Checkout(
     };
 
     let t = move || ui(locale.get());
-    let new_card = move || form.pay_with.get() == PayWith::New;
     let require_avs = rules.with_value(|r| r.require_avs);
     let require_code = rules.with_value(|r| r.require_card_code);
     let offer_save = rules.with_value(|r| r.offer_save);
@@ -323,7 +313,7 @@ pub fn Checkout(
                         type="radio"
                         name="anet-pay-with"
                         value="new"
-                        prop:checked=new_card
+                        prop:checked=move || form.pay_with.get() == PayWith::New
                         on:change=move |_| {
                             form.pay_with.set(PayWith::New);
                             form.code.judge(None);
@@ -388,166 +378,38 @@ pub fn Checkout(
         }
     });
 
-    // ----- card number -----
-    let number_input = move |ev: ev::Event| {
-        let Some(input) = input_of(&ev) else { return };
-        let raw = input.value();
-        let caret = caret_of(&input, raw.len());
-        let (formatted, caret) = format_card_number(&raw, caret);
-        if formatted != raw {
-            input.set_value(&formatted);
-        }
-        set_caret(&input, caret);
-        form.number.value.set(formatted.clone());
-        let brand = detect_brand(&formatted);
-        if brand != form.brand.get_untracked() {
-            form.brand.set(brand);
-            rules.with_value(|r| saved.with_value(|s| form.brand_changed(r, s)));
-        }
-        typed(Slot::Number);
+    let ctx = Ctx {
+        form,
+        locale,
+        rules,
+        saved,
     };
-    let brand_attr = move || form.brand.get().map_or("", |b: Brand| b.as_str());
-    let brand_name = move || form.brand.get().map(|b| b.display_name());
-
-    // ----- expiry -----
-    let expiry_input = move |ev: ev::Event| {
-        let Some(input) = input_of(&ev) else { return };
-        let deleting = ev
-            .dyn_ref::<web_sys::InputEvent>()
-            .is_some_and(|e| e.input_type().starts_with("delete"));
-        let raw = input.value();
-        let caret = caret_of(&input, raw.len());
-        let formatted = if deleting {
-            format_expiry_deletion(&raw)
-        } else {
-            format_expiry_input(&raw)
-        };
-        if formatted != raw {
-            input.set_value(&formatted);
-            let new_caret = if caret >= raw.len() {
-                formatted.len()
-            } else {
-                let digits = raw
-                    .chars()
-                    .take(caret)
-                    .filter(char::is_ascii_digit)
-                    .count();
-                after_digits(&formatted, digits)
-            };
-            set_caret(&input, new_caret);
-        }
-        form.expiry.value.set(formatted);
-        typed(Slot::Expiry);
+    let new_card = Memo::new(move |_| form.pay_with.get() == PayWith::New);
+    let card_top = move || {
+        new_card
+            .get()
+            .then(|| CARD_TOP.iter().map(|s| field_view(ctx, s)).collect_view())
     };
-
-    // ----- card code -----
-    let code_input = move |ev: ev::Event| {
-        let Some(input) = input_of(&ev) else { return };
-        let raw = input.value();
-        let digits: String = raw
-            .chars()
-            .filter(char::is_ascii_digit)
-            .take(checkout_domain::MAX_CARD_CODE_LEN)
-            .collect();
-        if digits != raw {
-            input.set_value(&digits);
-        }
-        form.code.value.set(digits);
-        typed(Slot::Code);
-    };
-    let code_hint = move || {
-        let brand = saved.with_value(|s| form.code_brand(s));
-        let _ = form.brand.get();
-        let _ = form.pay_with.get();
-        match brand.map(|b| b.card_code_len()) {
-            Some(4) => t().card_code_hint_4,
-            _ => t().card_code_hint_3,
-        }
-    };
-
-    let text_input = move |slot: Slot| {
-        move |ev: ev::Event| {
-            if let Some(input) = input_of(&ev) {
-                form.field(slot).value.set(input.value());
-            }
-            typed(slot);
-        }
-    };
-
-    let card_fields = view! {
-        <Show when=new_card>
-            <fieldset class="anet-group anet-card">
-                <legend class="anet-sr">{tr(locale, |u| u.card_details)}</legend>
-                <FieldBox at=Slot::Number form=form locale=locale label=tr(locale, |u| u.card_number)>
-                    <div class="anet-input-wrap">
-                        <input
-                            id=Slot::Number.id()
-                            name="cardnumber"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="cc-number"
-                            spellcheck="false"
-                            placeholder="1234 1234 1234 1234"
-                            required
-                            aria-required="true"
-                            aria-describedby=Slot::Number.msg_id()
-                            aria-invalid=invalid_attr(form, Slot::Number)
-                            data-brand=brand_attr
-                            prop:value=move || form.number.value.get()
-                            on:input=number_input
-                            on:blur=move |_| leave(Slot::Number)
-                        />
-                        <span class="anet-brand" data-brand=brand_attr>
-                            {brand_name}
-                        </span>
-                    </div>
-                </FieldBox>
-                <div class="anet-row">
-                    <FieldBox at=Slot::Expiry form=form locale=locale label=tr(locale, |u| u.expiry)>
-                        <input
-                            id=Slot::Expiry.id()
-                            name="exp-date"
-                            type="text"
-                            inputmode="numeric"
-                            autocomplete="cc-exp"
-                            spellcheck="false"
-                            placeholder=tr(locale, |u| u.expiry_hint)
-                            required
-                            aria-required="true"
-                            aria-describedby=Slot::Expiry.msg_id()
-                            aria-invalid=invalid_attr(form, Slot::Expiry)
-                            prop:value=move || form.expiry.value.get()
-                            on:input=expiry_input
-                            on:blur=move |_| leave(Slot::Expiry)
-                        />
-                    </FieldBox>
-                    {require_code.then(|| code_field(form, locale, code_input, code_hint, leave))}
-                </div>
-                <FieldBox
-                    at=Slot::Name
-                    form=form
-                    locale=locale
-                    label=tr(locale, |u| u.name)
-                    optional=true
-                >
-                    <input
-                        id=Slot::Name.id()
-                        name="ccname"
-                        type="text"
-                        autocomplete="cc-name"
-                        spellcheck="false"
-                        aria-describedby=Slot::Name.msg_id()
-                        aria-invalid=invalid_attr(form, Slot::Name)
-                        prop:value=move || form.name.value.get()
-                        on:input=text_input(Slot::Name)
-                        on:blur=move |_| leave(Slot::Name)
-                    />
-                </FieldBox>
-                {require_avs.then(|| billing_fields(form, locale, text_input, leave))}
+    let code_view = require_code.then(|| field_view(ctx, &CODE));
+    let card_rest = move || {
+        new_card.get().then(|| {
+            view! {
+                {field_view(ctx, &NAME)}
+                {require_avs
+                    .then(|| {
+                        view! {
+                            <fieldset class="anet-group anet-billing anet-full">
+                                <legend>{tr(locale, |u| u.billing)}</legend>
+                                <div class="anet-grid">
+                                    {BILLING.iter().map(|s| field_view(ctx, s)).collect_view()}
+                                </div>
+                            </fieldset>
+                        }
+                    })}
                 {offer_save
                     .then(|| {
                         view! {
-                            <label class="anet-check">
+                            <label class="anet-check anet-full">
                                 <input
                                     type="checkbox"
                                     name="save"
@@ -562,17 +424,8 @@ pub fn Checkout(
                             </label>
                         }
                     })}
-            </fieldset>
-        </Show>
-    };
-
-    // The saved card's code, asked again when the merchant requires it.
-    let saved_code = view! {
-        <Show when=move || require_code && !new_card()>
-            <div class="anet-row">
-                {code_field(form, locale, code_input, code_hint, leave)}
-            </div>
-        </Show>
+            }
+        })
     };
 
     let pay_label = move || {
@@ -613,8 +466,7 @@ pub fn Checkout(
         >
             <fieldset class="anet-body" disabled=move || done.get()>
                 {saved_cards_view}
-                {card_fields}
-                {saved_code}
+                <div class="anet-grid">{card_top} {code_view} {card_rest}</div>
                 {addresses_view}
             </fieldset>
             <div class="anet-result" role="status" aria-live="polite" data-result=result_kind>
@@ -654,28 +506,259 @@ fn invalid_attr(form: FormModel, slot: Slot) -> impl Fn() -> Option<&'static str
 /// A label, the input (children) and the message element that
 /// `aria-describedby` points at. The message space is reserved, so showing an
 /// error never moves the layout.
-#[component]
-fn FieldBox(
-    at: Slot,
+/// Everything an input needs, as one `Copy` value (so every field shares
+/// one set of handler and view types: smaller WebAssembly).
+#[derive(Clone, Copy)]
+struct Ctx {
     form: FormModel,
     locale: RwSignal<Locale>,
-    label: Text,
-    #[prop(optional)] optional: bool,
-    children: Children,
-) -> impl IntoView {
-    let slot = at;
-    let field = form.field(slot);
+    rules: StoredValue<Rules>,
+    saved: StoredValue<Vec<PaymentMethodView>>,
+}
+
+impl Ctx {
+    fn leave(self, slot: Slot) {
+        self.rules
+            .with_value(|r| self.saved.with_value(|s| self.form.leave(slot, r, s)));
+    }
+
+    fn typed(self, slot: Slot) {
+        self.rules
+            .with_value(|r| self.saved.with_value(|s| self.form.typed(slot, r, s)));
+    }
+
+    /// The `input` event of any field: formatting, then "typing may clear".
+    fn input(self, slot: Slot, ev: &ev::Event) {
+        let Some(input) = input_of(ev) else { return };
+        let raw = input.value();
+        let form = self.form;
+        match slot {
+            Slot::Number => {
+                let caret = caret_of(&input, raw.len());
+                let (formatted, caret) = format_card_number(&raw, caret);
+                if formatted != raw {
+                    input.set_value(&formatted);
+                }
+                set_caret(&input, caret);
+                let brand = detect_brand(&formatted);
+                form.number.value.set(formatted);
+                if brand != form.brand.get_untracked() {
+                    form.brand.set(brand);
+                    self.rules
+                        .with_value(|r| self.saved.with_value(|s| form.brand_changed(r, s)));
+                }
+            }
+            Slot::Expiry => {
+                let deleting = ev
+                    .dyn_ref::<web_sys::InputEvent>()
+                    .is_some_and(|e| e.input_type().starts_with("delete"));
+                let caret = caret_of(&input, raw.len());
+                let formatted = if deleting {
+                    format_expiry_deletion(&raw)
+                } else {
+                    format_expiry_input(&raw)
+                };
+                if formatted != raw {
+                    input.set_value(&formatted);
+                    let new_caret = if caret >= raw.len() {
+                        formatted.len()
+                    } else {
+                        let digits = raw
+                            .chars()
+                            .take(caret)
+                            .filter(char::is_ascii_digit)
+                            .count();
+                        after_digits(&formatted, digits)
+                    };
+                    set_caret(&input, new_caret);
+                }
+                form.expiry.value.set(formatted);
+            }
+            Slot::Code => {
+                // Up to 4 digits whatever the brand; the length is judged on blur.
+                let digits: String = raw
+                    .chars()
+                    .filter(char::is_ascii_digit)
+                    .take(checkout_domain::MAX_CARD_CODE_LEN)
+                    .collect();
+                if digits != raw {
+                    input.set_value(&digits);
+                }
+                form.code.value.set(digits);
+            }
+            _ => form.field(slot).value.set(raw),
+        }
+        self.typed(slot);
+    }
+
+    fn placeholder(self, spec: &'static Spec) -> Text {
+        let (locale, form, saved) = (self.locale, self.form, self.saved);
+        match spec.slot {
+            Slot::Code => Signal::derive(move || {
+                let _ = (form.brand.get(), form.pay_with.get());
+                let u = ui(locale.get());
+                match saved.with_value(|s| form.code_brand(s)).map(|b| b.card_code_len()) {
+                    Some(4) => u.card_code_hint_4,
+                    _ => u.card_code_hint_3,
+                }
+            }),
+            _ => tr(locale, spec.hint),
+        }
+    }
+
+    fn inputmode(self, spec: &'static Spec) -> Text {
+        let form = self.form;
+        match spec.slot {
+            Slot::Zip => Signal::derive(move || {
+                if checkout_domain::is_us_country(&form.country.value.get()) {
+                    "numeric"
+                } else {
+                    "text"
+                }
+            }),
+            _ => Signal::stored(if spec.numeric { "numeric" } else { "text" }),
+        }
+    }
+}
+
+/// A field of the form, described by data.
+struct Spec {
+    slot: Slot,
+    name: &'static str,
+    autocomplete: &'static str,
+    numeric: bool,
+    required: bool,
+    /// Half width (two per row).
+    half: bool,
+    label: fn(&'static Ui) -> &'static str,
+    hint: fn(&'static Ui) -> &'static str,
+}
+
+const fn no_hint(_: &'static Ui) -> &'static str {
+    ""
+}
+
+const CARD_TOP: [Spec; 2] = [
+    Spec {
+        slot: Slot::Number,
+        name: "cardnumber",
+        autocomplete: "cc-number",
+        numeric: true,
+        required: true,
+        half: false,
+        label: |u| u.card_number,
+        hint: |_| "1234 1234 1234 1234",
+    },
+    Spec {
+        slot: Slot::Expiry,
+        name: "exp-date",
+        autocomplete: "cc-exp",
+        numeric: true,
+        required: true,
+        half: true,
+        label: |u| u.expiry,
+        hint: |u| u.expiry_hint,
+    },
+];
+
+const CODE: Spec = Spec {
+    slot: Slot::Code,
+    name: "cvc",
+    autocomplete: "cc-csc",
+    numeric: true,
+    required: true,
+    half: true,
+    label: |u| u.card_code,
+    hint: no_hint,
+};
+
+const NAME: Spec = Spec {
+    slot: Slot::Name,
+    name: "ccname",
+    autocomplete: "cc-name",
+    numeric: false,
+    required: false,
+    half: false,
+    label: |u| u.name,
+    hint: no_hint,
+};
+
+const BILLING: [Spec; 5] = [
+    Spec {
+        slot: Slot::Address,
+        name: "address",
+        autocomplete: "billing address-line1",
+        numeric: false,
+        required: true,
+        half: false,
+        label: |u| u.address,
+        hint: no_hint,
+    },
+    Spec {
+        slot: Slot::City,
+        name: "city",
+        autocomplete: "billing address-level2",
+        numeric: false,
+        required: false,
+        half: true,
+        label: |u| u.city,
+        hint: no_hint,
+    },
+    Spec {
+        slot: Slot::State,
+        name: "state",
+        autocomplete: "billing address-level1",
+        numeric: false,
+        required: false,
+        half: true,
+        label: |u| u.state,
+        hint: no_hint,
+    },
+    Spec {
+        slot: Slot::Zip,
+        name: "zip",
+        autocomplete: "billing postal-code",
+        numeric: true,
+        required: true,
+        half: true,
+        label: |u| u.zip,
+        hint: no_hint,
+    },
+    Spec {
+        slot: Slot::Country,
+        name: "country",
+        autocomplete: "billing country",
+        numeric: false,
+        required: false,
+        half: true,
+        label: |u| u.country,
+        hint: no_hint,
+    },
+];
+
+/// Label, input and the message element its `aria-describedby` points at.
+/// The message line is reserved, so an error never moves the layout.
+fn field_view(ctx: Ctx, spec: &'static Spec) -> impl IntoView + use<> {
+    let slot = spec.slot;
+    let field = ctx.form.field(slot);
+    let locale = ctx.locale;
+    let brand = ctx.form.brand;
     let text = move || {
         field.msg.get().map(|m| match m {
             Msg::Code(code) => message(code, locale.get()).to_owned(),
             Msg::Text(t) => t,
         })
     };
+    let is_number = slot == Slot::Number;
     view! {
-        <div class="anet-field" class:anet-invalid=move || field.invalid.get() == Some(true)>
+        <div
+            class="anet-field"
+            class:anet-full=!spec.half
+            class:anet-invalid=move || field.invalid.get() == Some(true)
+        >
             <label for=slot.id()>
-                {label}
-                {optional
+                {tr(locale, spec.label)}
+                {(!spec.required)
                     .then(|| {
                         view! {
                             <span class="anet-optional">
@@ -684,150 +767,37 @@ fn FieldBox(
                         }
                     })}
             </label>
-            {children()}
+            <div class="anet-input-wrap">
+                <input
+                    id=slot.id()
+                    name=spec.name
+                    type="text"
+                    inputmode=ctx.inputmode(spec)
+                    autocomplete=spec.autocomplete
+                    spellcheck="false"
+                    placeholder=ctx.placeholder(spec)
+                    required=spec.required
+                    aria-required=spec.required.then_some("true")
+                    aria-describedby=slot.msg_id()
+                    aria-invalid=invalid_attr(ctx.form, slot)
+                    data-brand=move || is_number.then(|| brand.get().map_or("", |b| b.as_str()))
+                    prop:value=move || field.value.get()
+                    on:input=move |ev| ctx.input(slot, &ev)
+                    on:blur=move |_| ctx.leave(slot)
+                />
+                {is_number
+                    .then(|| {
+                        view! {
+                            <span class="anet-brand">
+                                {move || brand.get().map(|b| b.display_name())}
+                            </span>
+                        }
+                    })}
+            </div>
             <p id=slot.msg_id() class="anet-msg">
                 {text}
             </p>
         </div>
-    }
-}
-
-fn code_field(
-    form: FormModel,
-    locale: RwSignal<Locale>,
-    on_input: impl Fn(ev::Event) + Copy + Send + Sync + 'static,
-    hint: impl Fn() -> &'static str + Send + Sync + Copy + 'static,
-    leave: impl Fn(Slot) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    view! {
-        <FieldBox at=Slot::Code form=form locale=locale label=tr(locale, |u| u.card_code)>
-            <input
-                id=Slot::Code.id()
-                name="cvc"
-                type="text"
-                inputmode="numeric"
-                autocomplete="cc-csc"
-                spellcheck="false"
-                maxlength="4"
-                placeholder=hint
-                required
-                aria-required="true"
-                aria-describedby=Slot::Code.msg_id()
-                aria-invalid=invalid_attr(form, Slot::Code)
-                prop:value=move || form.code.value.get()
-                on:input=on_input
-                on:blur=move |_| leave(Slot::Code)
-            />
-        </FieldBox>
-    }
-}
-
-fn billing_fields<H>(
-    form: FormModel,
-    locale: RwSignal<Locale>,
-    text_input: impl Fn(Slot) -> H + Copy + Send + Sync + 'static,
-    leave: impl Fn(Slot) + Copy + Send + Sync + 'static,
-) -> impl IntoView
-where
-    H: FnMut(ev::Event) + 'static,
-{
-    let zip_mode = move || {
-        if checkout_domain::is_us_country(&form.country.value.get()) {
-            "numeric"
-        } else {
-            "text"
-        }
-    };
-    view! {
-        <fieldset class="anet-group anet-billing">
-            <legend>{tr(locale, |u| u.billing)}</legend>
-            <FieldBox at=Slot::Address form=form locale=locale label=tr(locale, |u| u.address)>
-                <input
-                    id=Slot::Address.id()
-                    name="address"
-                    type="text"
-                    autocomplete="billing address-line1"
-                    required
-                    aria-required="true"
-                    aria-describedby=Slot::Address.msg_id()
-                    aria-invalid=invalid_attr(form, Slot::Address)
-                    prop:value=move || form.address.value.get()
-                    on:input=text_input(Slot::Address)
-                    on:blur=move |_| leave(Slot::Address)
-                />
-            </FieldBox>
-            <div class="anet-row">
-                <FieldBox
-                    at=Slot::City
-                    form=form
-                    locale=locale
-                    label=tr(locale, |u| u.city)
-                    optional=true
-                >
-                    <input
-                        id=Slot::City.id()
-                        name="city"
-                        type="text"
-                        autocomplete="billing address-level2"
-                        aria-describedby=Slot::City.msg_id()
-                        aria-invalid=invalid_attr(form, Slot::City)
-                        prop:value=move || form.city.value.get()
-                        on:input=text_input(Slot::City)
-                        on:blur=move |_| leave(Slot::City)
-                    />
-                </FieldBox>
-                <FieldBox
-                    at=Slot::State
-                    form=form
-                    locale=locale
-                    label=tr(locale, |u| u.state)
-                    optional=true
-                >
-                    <input
-                        id=Slot::State.id()
-                        name="state"
-                        type="text"
-                        autocomplete="billing address-level1"
-                        aria-describedby=Slot::State.msg_id()
-                        aria-invalid=invalid_attr(form, Slot::State)
-                        prop:value=move || form.state.value.get()
-                        on:input=text_input(Slot::State)
-                        on:blur=move |_| leave(Slot::State)
-                    />
-                </FieldBox>
-            </div>
-            <div class="anet-row">
-                <FieldBox at=Slot::Zip form=form locale=locale label=tr(locale, |u| u.zip)>
-                    <input
-                        id=Slot::Zip.id()
-                        name="zip"
-                        type="text"
-                        inputmode=zip_mode
-                        autocomplete="billing postal-code"
-                        required
-                        aria-required="true"
-                        aria-describedby=Slot::Zip.msg_id()
-                        aria-invalid=invalid_attr(form, Slot::Zip)
-                        prop:value=move || form.zip.value.get()
-                        on:input=text_input(Slot::Zip)
-                        on:blur=move |_| leave(Slot::Zip)
-                    />
-                </FieldBox>
-                <FieldBox at=Slot::Country form=form locale=locale label=tr(locale, |u| u.country)>
-                    <input
-                        id=Slot::Country.id()
-                        name="country"
-                        type="text"
-                        autocomplete="billing country"
-                        aria-describedby=Slot::Country.msg_id()
-                        aria-invalid=invalid_attr(form, Slot::Country)
-                        prop:value=move || form.country.value.get()
-                        on:input=text_input(Slot::Country)
-                        on:blur=move |_| leave(Slot::Country)
-                    />
-                </FieldBox>
-            </div>
-        </fieldset>
     }
 }
 

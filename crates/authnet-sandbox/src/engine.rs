@@ -26,7 +26,7 @@ use rand::Rng;
 use rust_decimal::Decimal;
 use std::hash::{BuildHasher, Hash, Hasher};
 
-use crate::ledger::{LedgerEntry, ProfileRef, RecentTxn, TxnState};
+use crate::ledger::{LedgerEntry, ProfileRef, TxnState};
 use crate::{Sandbox, lock, magic};
 
 /// One transaction request, whatever API it came from.
@@ -431,13 +431,7 @@ impl Sandbox {
             },
         );
         if let Some(key) = dup_key {
-            ledger.recent.insert(
-                key,
-                RecentTxn {
-                    at: now,
-                    response: resp.clone(),
-                },
-            );
+            ledger.remember(key, now, window, resp.clone());
         }
         drop(ledger);
         tracing::debug!(trans_id = id, kind = ?req.kind, state = ?state, "transaction");
@@ -720,13 +714,7 @@ impl Sandbox {
         resp.trans_id = new_id.to_string();
         resp.avs_result = Some(AvsResult::NotApplicable);
         if let Some(key) = dup_key {
-            ledger.recent.insert(
-                key,
-                RecentTxn {
-                    at: now,
-                    response: resp.clone(),
-                },
-            );
+            ledger.remember(key, now, window, resp.clone());
         }
         drop(ledger);
         tracing::debug!(trans_id = new_id, original = id, "credit");

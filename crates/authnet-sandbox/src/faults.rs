@@ -7,7 +7,10 @@
 //! `{"endpoint": "aim" | "xml", "kind": "delay" | "status_500" |
 //! "status_500_after_commit" | "close_before_commit" | "close_after_commit" |
 //! "truncate" | "malformed", "delay_ms": 0, "count": 1}`.
-//! `delay_ms` applies before any kind; `count` absent = until cleared.
+//! The request is processed first (on its own task: a client that gives up
+//! cannot cancel the commit), then the response is held back `delay_ms`, then
+//! the kind applies (`status_500` and `close_before_commit` never process).
+//! `count` absent = until cleared.
 
 use axum::body::Body;
 use axum::extract::{Request, State};
@@ -37,8 +40,10 @@ pub enum FaultKind {
     /// Only the delay; then the normal answer.
     Delay,
     /// HTTP 500 without processing the request.
+    #[serde(rename = "status_500")]
     Status500,
     /// Process (commit) the request, then answer HTTP 500.
+    #[serde(rename = "status_500_after_commit")]
     Status500AfterCommit,
     /// Drop the TCP connection without processing the request.
     CloseBeforeCommit,
@@ -134,23 +139,30 @@ pub async fn middleware(
         return next.run(req).await;
     };
     tracing::info!(endpoint = ?target, kind = ?fault.kind, "injecting fault");
+    // Process first (on its own task, so a client that gives up cannot cancel
+    // the commit), except for the kinds that never reach the handler.
+    let processed = match fault.kind {
+        FaultKind::Status500 | FaultKind::CloseBeforeCommit => None,
+        _ => Some(
+            tokio::spawn(next.run(req))
+                .await
+                .unwrap_or_else(|_| internal_error()),
+        ),
+    };
     if fault.delay_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
+    let Some(resp) = processed else {
+        return match fault.kind {
+            FaultKind::CloseBeforeCommit => abort_response(),
+            _ => internal_error(),
+        };
+    };
     match fault.kind {
-        FaultKind::Delay => next.run(req).await,
-        FaultKind::Status500 => internal_error(),
-        FaultKind::Status500AfterCommit => {
-            let _committed = next.run(req).await;
-            internal_error()
-        }
-        FaultKind::CloseBeforeCommit => abort_response(),
-        FaultKind::CloseAfterCommit => {
-            let _committed = next.run(req).await;
-            abort_response()
-        }
+        FaultKind::Delay => resp,
+        FaultKind::Status500 | FaultKind::Status500AfterCommit => internal_error(),
+        FaultKind::CloseBeforeCommit | FaultKind::CloseAfterCommit => abort_response(),
         FaultKind::Truncate => {
-            let resp = next.run(req).await;
             let (mut parts, body) = resp.into_parts();
             let bytes = axum::body::to_bytes(body, 16 * 1024 * 1024)
                 .await
@@ -160,7 +172,6 @@ pub async fn middleware(
             Response::from_parts(parts, Body::from(cut))
         }
         FaultKind::Malformed => {
-            let _committed = next.run(req).await;
             let mut r = (
                 StatusCode::OK,
                 "<html><head><title>Gateway</title></head><body>\u{1}\u{2}garbled,,|\"</body>",

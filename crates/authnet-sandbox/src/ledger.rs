@@ -76,11 +76,13 @@ pub(crate) struct Ledger {
     pub next_batch: u64,
     /// Duplicate-check key → (time, transaction id or 0, response to replay).
     pub recent: HashMap<u64, RecentTxn>,
+    prune_at: usize,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct RecentTxn {
     pub at: i64,
+    pub expires_at: i64,
     pub response: authnet_proto::aim::AimResponse,
 }
 
@@ -92,6 +94,7 @@ impl Ledger {
             next_split_tender: 106_712,
             next_batch: 1_000_001,
             recent: HashMap::new(),
+            prune_at: 65_536,
         }
     }
 
@@ -105,6 +108,30 @@ impl Ledger {
         let id = self.next_split_tender;
         self.next_split_tender += 1;
         id
+    }
+
+    /// Remembers a result for the duplicate check, pruning entries older than
+    /// the longest window once the map grows large.
+    pub fn remember(
+        &mut self,
+        key: u64,
+        at: i64,
+        window: u32,
+        response: authnet_proto::aim::AimResponse,
+    ) {
+        if self.recent.len() >= self.prune_at {
+            self.recent.retain(|_, r| r.expires_at > at);
+            self.prune_at = (self.recent.len() * 2).max(65_536);
+        }
+        let expires_at = at + i64::from(window);
+        self.recent.insert(
+            key,
+            RecentTxn {
+                at,
+                expires_at,
+                response,
+            },
+        );
     }
 
     /// Settles everything captured; expires stale authorisations. Returns
@@ -128,7 +155,7 @@ impl Ledger {
             }
         }
         // Forget duplicate-check entries older than the longest window.
-        self.recent.retain(|_, r| now - r.at <= 28_800);
+        self.recent.retain(|_, r| r.expires_at > now);
         (batch, n)
     }
 

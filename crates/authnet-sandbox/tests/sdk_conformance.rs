@@ -33,7 +33,9 @@ fn scripts_dir() -> PathBuf {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Output {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
     if !out.status.success() {
         panic!(
             "{what} failed ({}):\n{}\n{}",
@@ -46,8 +48,15 @@ fn run(cmd: &mut Command, what: &str) -> Output {
 }
 
 fn require_tool(tool: &str, hint: &str) {
-    let ok = Command::new(tool).arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
-    assert!(ok, "`{tool}` is not available: the SDK conformance test needs it ({hint}). This test fails rather than skips.");
+    let ok = Command::new(tool)
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok,
+        "`{tool}` is not available: the SDK conformance test needs it ({hint}). This test fails rather than skips."
+    );
 }
 
 /// Builds `dir/<name>` with `build` in a fresh temporary directory, then
@@ -65,7 +74,10 @@ fn build_atomically(dir: &Path, name: &str, build: impl FnOnce(&Path)) -> PathBu
 }
 
 fn python_env(dir: &Path) -> PathBuf {
-    require_tool("python3", "install Python 3 with the venv module, e.g. apt-get install python3-venv");
+    require_tool(
+        "python3",
+        "install Python 3 with the venv module, e.g. apt-get install python3-venv",
+    );
     let venv = dir.join("venv");
     let python = venv.join("bin/python");
     let ready = |python: &Path| {
@@ -80,13 +92,26 @@ fn python_env(dir: &Path) -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&venv);
     build_atomically(dir, "venv", |tmp| {
-        run(Command::new("python3").args(["-m", "venv"]).arg(tmp), "python3 -m venv");
         run(
-            Command::new(tmp.join("bin/python")).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", PY_SDK]),
+            Command::new("python3").args(["-m", "venv"]).arg(tmp),
+            "python3 -m venv",
+        );
+        run(
+            Command::new(tmp.join("bin/python")).args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                PY_SDK,
+            ]),
             "pip install authorizenet==1.1.6",
         );
     });
-    assert!(ready(&python), "the Python SDK does not import after installation");
+    assert!(
+        ready(&python),
+        "the Python SDK does not import after installation"
+    );
     python
 }
 
@@ -95,7 +120,9 @@ fn node_env(dir: &Path) -> PathBuf {
     require_tool("npm", "install npm");
     let prefix = dir.join("node");
     let modules = prefix.join("node_modules");
-    if modules.join("authorizenet/package.json").exists() && modules.join("axios/package.json").exists() {
+    if modules.join("authorizenet/package.json").exists()
+        && modules.join("axios/package.json").exists()
+    {
         return modules;
     }
     let _ = std::fs::remove_dir_all(&prefix);
@@ -103,7 +130,13 @@ fn node_env(dir: &Path) -> PathBuf {
         std::fs::create_dir_all(tmp).expect("create node prefix");
         run(
             Command::new("npm")
-                .args(["install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix"])
+                .args([
+                    "install",
+                    "--no-audit",
+                    "--no-fund",
+                    "--loglevel=error",
+                    "--prefix",
+                ])
                 .arg(tmp)
                 .arg(NODE_SDK),
             "npm install authorizenet@1.0.10",
@@ -115,9 +148,15 @@ fn node_env(dir: &Path) -> PathBuf {
 /// Serves a fresh sandbox (control endpoints on) on 127.0.0.1:0; returns its
 /// base URL. The runtime lives as long as the returned guard.
 fn start_sandbox() -> (tokio::runtime::Runtime, String) {
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     let base = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind loopback");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");
         let sandbox = Sandbox::new(SandboxConfig::for_tests());
         tokio::spawn(authnet_sandbox::serve(listener, sandbox));
@@ -128,7 +167,10 @@ fn start_sandbox() -> (tokio::runtime::Runtime, String) {
 
 fn run_lifecycle(mut cmd: Command, sdk: &str) {
     let (_rt, base) = start_sandbox();
-    cmd.arg(format!("{base}/xml/v1/request.api")).arg(&base).arg(DEFAULT_LOGIN).arg(DEFAULT_TRANSACTION_KEY);
+    cmd.arg(format!("{base}/xml/v1/request.api"))
+        .arg(&base)
+        .arg(DEFAULT_LOGIN)
+        .arg(DEFAULT_TRANSACTION_KEY);
     let mut child = cmd
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -171,6 +213,7 @@ fn python_sdk_life_cycle_passes_against_the_sandbox() {
 fn node_sdk_life_cycle_passes_against_the_sandbox() {
     let modules = node_env(&conformance_dir());
     let mut cmd = Command::new("node");
-    cmd.arg(scripts_dir().join("lifecycle.js")).env("NODE_PATH", modules);
+    cmd.arg(scripts_dir().join("lifecycle.js"))
+        .env("NODE_PATH", modules);
     run_lifecycle(cmd, "node authorizenet@1.0.10");
 }

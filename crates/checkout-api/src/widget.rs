@@ -74,6 +74,8 @@ pub struct PayRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+// Request bodies, built once per request: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum PaymentInput {
     NewCard {
         #[cfg_attr(feature = "openapi", schema(value_type = String))]
@@ -98,6 +100,8 @@ pub enum PaymentInput {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+// Request bodies, built once per request: boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum ShippingInput {
     Saved { address_id: String },
     New {

@@ -30,7 +30,11 @@ impl EmbeddedGateway {
     /// `/_sandbox/ledger`, `/_sandbox/faults`) and fault injection, and turns
     /// the settlement schedule off (tests settle explicitly); otherwise a
     /// batch settles every 5 minutes so refunds can be tried in the demo.
-    pub async fn start(login: &str, key: &str, test_hooks: bool) -> std::io::Result<EmbeddedGateway> {
+    pub async fn start(
+        login: &str,
+        key: &str,
+        test_hooks: bool,
+    ) -> std::io::Result<EmbeddedGateway> {
         let config = SandboxConfig {
             login: login.to_owned(),
             transaction_key: Secret::new(key.to_owned()),

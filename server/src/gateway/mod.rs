@@ -107,15 +107,22 @@ impl GatewayClient {
     /// One AIM request. A decline is `Ok` (it is data); `Err` means we could
     /// not find out what happened.
     pub async fn aim(&self, req: &AimRequest) -> Result<AimResponse, GatewayError> {
-        let body = req.encode().map_err(|e| GatewayError::Build(e.to_string()))?;
+        let body = req
+            .encode()
+            .map_err(|e| GatewayError::Build(e.to_string()))?;
         let started = Instant::now();
         let result = self
-            .post(&self.aim_url, "application/x-www-form-urlencoded", body.into_bytes())
+            .post(
+                &self.aim_url,
+                "application/x-www-form-urlencoded",
+                body.into_bytes(),
+            )
             .await;
         let bytes = match result {
             Ok(b) => b,
             Err(e) => {
-                self.metrics.gateway("aim", error_label(&e), started.elapsed());
+                self.metrics
+                    .gateway("aim", error_label(&e), started.elapsed());
                 return Err(e);
             }
         };
@@ -128,14 +135,14 @@ impl GatewayClient {
                 return Err(e);
             }
         };
-        if let Some(hash) = &self.md5_hash {
-            if !parsed.verify_md5(hash.expose_secret(), &self.login) {
-                self.metrics.gateway("aim", "md5_mismatch", started.elapsed());
+        if let Some(hash) = &self.md5_hash
+            && !parsed.verify_md5(hash.expose_secret(), &self.login) {
+                self.metrics
+                    .gateway("aim", "md5_mismatch", started.elapsed());
                 return Err(GatewayError::Uncertain(
                     "AIM response MD5 hash does not match; answer not trusted".into(),
                 ));
             }
-        }
         self.metrics.gateway("aim", "ok", started.elapsed());
         Ok(parsed)
     }
@@ -145,10 +152,14 @@ impl GatewayClient {
     pub async fn api(&self, req: &ApiRequest) -> Result<ApiResponse, GatewayError> {
         let body = api::encode_request(req, Format::Xml);
         let started = Instant::now();
-        let bytes = match self.post(&self.api_url, "text/xml; charset=utf-8", body).await {
+        let bytes = match self
+            .post(&self.api_url, "text/xml; charset=utf-8", body)
+            .await
+        {
             Ok(b) => b,
             Err(e) => {
-                self.metrics.gateway("cim", error_label(&e), started.elapsed());
+                self.metrics
+                    .gateway("cim", error_label(&e), started.elapsed());
                 return Err(e);
             }
         };
@@ -183,12 +194,17 @@ impl GatewayClient {
             .map_err(classify_reqwest)?;
         let status = resp.status();
         let bytes = resp.bytes().await.map_err(|e| {
-            GatewayError::Uncertain(format!("connection lost reading the answer: {}", kind_of(&e)))
+            GatewayError::Uncertain(format!(
+                "connection lost reading the answer: {}",
+                kind_of(&e)
+            ))
         })?;
         if !status.is_success() {
             // The gateway answers 200 for every processed request; anything
             // else means we cannot know whether it processed ours.
-            return Err(GatewayError::Uncertain(format!("gateway answered HTTP {status}")));
+            return Err(GatewayError::Uncertain(format!(
+                "gateway answered HTTP {status}"
+            )));
         }
         Ok(bytes.to_vec())
     }

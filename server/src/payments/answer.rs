@@ -269,7 +269,12 @@ where
     Fut: Future<Output = Result<Answer, GatewayError>>,
 {
     match send().await {
-        Ok(answer) => return Sent::Answered { answer, resent: false },
+        Ok(answer) => {
+            return Sent::Answered {
+                answer,
+                resent: false,
+            };
+        }
         Err(GatewayError::NotSent(m)) => return Sent::NotSent(m),
         Err(GatewayError::Build(m)) => return Sent::NotSent(format!("not built: {m}")),
         Err(GatewayError::Uncertain(m)) => {
@@ -283,7 +288,12 @@ where
     for delay in RESEND_DELAYS {
         tokio::time::sleep(delay).await;
         match send().await {
-            Ok(answer) => return Sent::Answered { answer, resent: true },
+            Ok(answer) => {
+                return Sent::Answered {
+                    answer,
+                    resent: true,
+                };
+            }
             Err(e) => {
                 tracing::warn!(attempt = %attempt_id, error = %e, "resend failed");
                 last = e.to_string();

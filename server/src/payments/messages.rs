@@ -20,7 +20,9 @@ pub fn shopper_message(code: &str) -> &'static str {
         "declined.address" => {
             "The billing address does not match the card's address. Please check it."
         }
-        "declined.zip" => "The ZIP code does not match the card's billing address. Please check it.",
+        "declined.zip" => {
+            "The ZIP code does not match the card's billing address. Please check it."
+        }
         "declined.partially_approved" => {
             "The card could not cover the full amount. Please use a different card."
         }
@@ -45,11 +47,19 @@ pub fn shopper_message(code: &str) -> &'static str {
 /// The fields a result code blames, as the pay request names them.
 pub fn blamed_fields(code: &str) -> Vec<FieldError> {
     let fields: &[(&str, &str, &str)] = match code {
-        "declined.card_number" => &[("card_number", "card_number.declined", "Check the card number.")],
+        "declined.card_number" => &[(
+            "card_number",
+            "card_number.declined",
+            "Check the card number.",
+        )],
         "declined.expiry_invalid" | "declined.expired" => {
             &[("expiry", "expiry.declined", "Check the expiration date.")]
         }
-        "declined.card_code" => &[("card_code", "card_code.mismatch", "The security code does not match the card.")],
+        "declined.card_code" => &[(
+            "card_code",
+            "card_code.mismatch",
+            "The security code does not match the card.",
+        )],
         "declined.address" => &[(
             "billing.address",
             "address.mismatch",

@@ -152,8 +152,15 @@ pub async fn prepare(
             match (shopper, card) {
                 (Some(sh), Some(card)) => {
                     let view = session::card_view(&card, today);
-                    let brand = card.brand.as_deref().and_then(checkout_domain::Brand::from_str_opt);
-                    let code = match card_code.as_ref().map(|c| c.0.trim()).filter(|c| !c.is_empty()) {
+                    let brand = card
+                        .brand
+                        .as_deref()
+                        .and_then(checkout_domain::Brand::from_str_opt);
+                    let code = match card_code
+                        .as_ref()
+                        .map(|c| c.0.trim())
+                        .filter(|c| !c.is_empty())
+                    {
                         Some(c) => match CardCode::parse(c, brand) {
                             Ok(code) => Some(code),
                             Err(e) => {
@@ -255,8 +262,9 @@ fn rate_limited(state: &AppState, r: Refused) -> AppError {
 fn too_many_attempts(state: &AppState) -> AppError {
     state.metrics.rate_limited("session_attempts");
     AppError::RateLimited {
-        message: "This checkout has reached its limit of payment attempts. Please contact the store."
-            .into(),
+        message:
+            "This checkout has reached its limit of payment attempts. Please contact the store."
+                .into(),
         retry_after_secs: 3600,
     }
 }
@@ -374,7 +382,10 @@ async fn attempt(
     };
     if let Err(e) = state.db.insert_attempt(&row).await {
         // Nothing was sent: give the session back.
-        let _ = state.db.transition_session(&s.id, "processing", "open").await;
+        let _ = state
+            .db
+            .transition_session(&s.id, "processing", "open")
+            .await;
         return Err(e.into());
     }
     tracing::info!(attempt = %row.id, channel, kind = %kind.as_response_str(), "sending payment");
@@ -383,7 +394,11 @@ async fn attempt(
         Instrument::NewCard(card) => {
             let req = request::aim_charge(state, &s, &order, kind, card, p.shipping.as_ref(), &ip)?;
             let sent = send_resolving(state, &row.id, || async {
-                state.gateway.aim(&req).await.map(|r| Answer::Aim(Box::new(r)))
+                state
+                    .gateway
+                    .aim(&req)
+                    .await
+                    .map(|r| Answer::Aim(Box::new(r)))
             })
             .await;
             if let Sent::Unknown(_) = &sent {
@@ -416,7 +431,12 @@ async fn attempt(
             state.metrics.payment(channel, "uncertain");
             state
                 .db
-                .audit(Some(&s.id), "relay", "payment.uncertain", &format!("attempt={}", row.id))
+                .audit(
+                    Some(&s.id),
+                    "relay",
+                    "payment.uncertain",
+                    &format!("attempt={}", row.id),
+                )
                 .await?;
             Ok(PayResponse {
                 result: PayResult::Error,
@@ -442,16 +462,14 @@ async fn attempt(
             if matches!(d, Decision::Approved { .. }) {
                 if let Instrument::NewCard(card) = &p.instrument {
                     if p.save {
-                        let outcome =
-                            wallet::save_card(state, &s, card, p.shipping.as_ref()).await;
+                        let outcome = wallet::save_card(state, &s, card, p.shipping.as_ref()).await;
                         let _ = state.db.set_save_outcome(&s.id, &outcome).await;
                     }
-                } else if p.save {
-                    if let Some(Shipping::New(addr)) = &p.shipping {
+                } else if p.save
+                    && let Some(Shipping::New(addr)) = &p.shipping {
                         let outcome = wallet::save_address_only(state, &s, addr).await;
                         let _ = state.db.set_save_outcome(&s.id, &outcome).await;
                     }
-                }
             }
             Ok(resp)
         }
@@ -467,11 +485,18 @@ pub async fn finish_charge(
     d: &Decision,
     answer: Option<&Answer>,
 ) -> Result<PayResponse, AppError> {
-    state.db.settle_attempt(&row.id, &d.to_result(answer)).await?;
+    state
+        .db
+        .settle_attempt(&row.id, &d.to_result(answer))
+        .await?;
     let auth_only = s.mode == "auth_only";
     let code = d.code();
     // Attempts used so far (this one included, counted at claim time).
-    let cur = state.db.get_session(&s.id).await?.ok_or(AppError::NotFound("session"))?;
+    let cur = state
+        .db
+        .get_session(&s.id)
+        .await?
+        .ok_or(AppError::NotFound("session"))?;
     let attempts_left = cur.attempts < i64::from(state.config.limits.session_attempts);
     let mut f = PaymentFinish {
         brand: row.brand.clone(),
@@ -486,7 +511,11 @@ pub async fn finish_charge(
         f.status = if auth_only { "authorized" } else { "approved" }.into();
         f.transaction_id = d.trans_id().map(str::to_owned);
         f.amount_authorized = s.amount.clone();
-        f.amount_captured = if auth_only { "0.00".into() } else { s.amount.clone() };
+        f.amount_captured = if auth_only {
+            "0.00".into()
+        } else {
+            s.amount.clone()
+        };
     };
     let (result, can_retry) = match d {
         Decision::Approved {
@@ -520,7 +549,12 @@ pub async fn finish_charge(
             (PayResult::Error, attempts_left && *retryable)
         }
     };
-    if let Decision::Error { gateway_text, reason, .. } = d {
+    if let Decision::Error {
+        gateway_text,
+        reason,
+        ..
+    } = d
+    {
         tracing::warn!(attempt = %row.id, reason = *reason, gateway = %gateway_text, "payment error");
     }
     // Avs/card-code results are kept on declines too (useful to the merchant).
@@ -566,7 +600,10 @@ pub async fn finish_charge(
 
 /// The answer for a session whose payment already finished (a repeated or
 /// concurrent pay): the recorded outcome, never a second charge.
-pub async fn answer_from_session(state: &AppState, s: &SessionRow) -> Result<PayResponse, AppError> {
+pub async fn answer_from_session(
+    state: &AppState,
+    s: &SessionRow,
+) -> Result<PayResponse, AppError> {
     let status = effective_status(s);
     let attempts = state.db.attempts_for_session(&s.id).await?;
     let last_charge = attempts

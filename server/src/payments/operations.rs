@@ -86,7 +86,10 @@ fn plan(op: Op, s: &SessionRow, requested: Option<Amount>) -> Result<(String, Am
             let authorized = amt(&s.amount_authorized)?;
             let amount = requested.unwrap_or(authorized);
             if !amount.is_positive() {
-                return Err(amount_error("amount.not_positive", "The amount must be more than zero."));
+                return Err(amount_error(
+                    "amount.not_positive",
+                    "The amount must be more than zero.",
+                ));
             }
             if amount > authorized {
                 return Err(amount_error(
@@ -98,7 +101,10 @@ fn plan(op: Op, s: &SessionRow, requested: Option<Amount>) -> Result<(String, Am
         }
         Op::Void => {
             if requested.is_some() {
-                return Err(amount_error("amount.not_allowed", "A void takes no amount."));
+                return Err(amount_error(
+                    "amount.not_allowed",
+                    "A void takes no amount.",
+                ));
             }
             if amt(&s.amount_refunded)?.is_positive() {
                 return Err(AppError::conflict(
@@ -141,7 +147,10 @@ fn plan(op: Op, s: &SessionRow, requested: Option<Amount>) -> Result<(String, Am
                 .ok_or_else(|| AppError::Internal("refunded above captured".into()))?;
             let amount = requested.unwrap_or(left);
             if !amount.is_positive() {
-                return Err(amount_error("amount.not_positive", "The amount must be more than zero."));
+                return Err(amount_error(
+                    "amount.not_positive",
+                    "The amount must be more than zero.",
+                ));
             }
             if amount > left {
                 return Err(amount_error(
@@ -242,7 +251,11 @@ async fn execute(
         }
     };
     let sent = send_resolving(state, &row.id, || async {
-        state.gateway.aim(&req).await.map(|r| Answer::Aim(Box::new(r)))
+        state
+            .gateway
+            .aim(&req)
+            .await
+            .map(|r| Answer::Aim(Box::new(r)))
     })
     .await;
     let answer = match sent {
@@ -276,7 +289,10 @@ async fn execute(
         }
     };
     let d = decide(&answer, op.kind());
-    state.db.settle_attempt(&row.id, &d.to_result(Some(&answer))).await?;
+    state
+        .db
+        .settle_attempt(&row.id, &d.to_result(Some(&answer)))
+        .await?;
     apply(state, id, &s, op, &from, amount, &row, &d).await
 }
 
@@ -388,7 +404,9 @@ fn refusal(op: Op, reason: u16, gateway_text: &str) -> AppError {
         ),
         (Op::Void, 16 | 33 | 54 | 304) => AppError::conflict(
             "already_settled",
-            format!("The payment can no longer be voided (it has probably settled); refund it instead ({detail})."),
+            format!(
+                "The payment can no longer be voided (it has probably settled); refund it instead ({detail})."
+            ),
         ),
         (Op::Capture, 47) => AppError::conflict(
             "amount_above_authorized",
@@ -410,9 +428,12 @@ pub async fn void_quietly(state: &AppState, trans_id: &str) {
     if trans_id.is_empty() || trans_id == "0" {
         return;
     }
-    let req = authnet_proto::aim::AimRequest::void(state.gateway.credentials(), trans_id.to_owned());
+    let req =
+        authnet_proto::aim::AimRequest::void(state.gateway.credentials(), trans_id.to_owned());
     match state.gateway.aim(&req).await {
         Ok(_) => tracing::info!(transaction = %trans_id, "voided a partial approval"),
-        Err(e) => tracing::error!(transaction = %trans_id, error = %e, "could not void a partial approval"),
+        Err(e) => {
+            tracing::error!(transaction = %trans_id, error = %e, "could not void a partial approval")
+        }
     }
 }

@@ -4,9 +4,8 @@
 
 use std::str::FromStr;
 
-use authnet_proto::aim::{
-    self, AimRequest, AimResponse, CardData, Charge, TransactionType,
-};
+use authnet_proto::aim::request::Customer;
+use authnet_proto::aim::{self, AimRequest, AimResponse, CardData, Charge, TransactionType};
 use authnet_proto::api::{
     self, ApiRequest, ApiResponse, CreateCustomerProfileTransactionRequest, ExtendedAmount,
     NumericString, Order, ProfileTransOrder, ProfileTransaction, SecretText,
@@ -14,7 +13,6 @@ use authnet_proto::api::{
 use checkout_api::{CreateSessionRequest, ExtraCharge};
 use checkout_domain::{BillingAddress, CardCode, ValidCard};
 use rust_decimal::Decimal;
-use authnet_proto::aim::request::Customer;
 
 use super::Shipping;
 use super::answer::Answer;
@@ -107,7 +105,11 @@ pub fn aim_charge(
     .with_customer(Customer {
         phone: card.billing.phone.clone(),
         fax: None,
-        email: card.billing.email.clone().or_else(|| s.shopper_email.clone()),
+        email: card
+            .billing
+            .email
+            .clone()
+            .or_else(|| s.shopper_email.clone()),
         cust_id: s.shopper_reference.clone(),
         customer_ip: ip.for_aim(),
     });
@@ -222,13 +224,11 @@ pub fn cim_answer(resp: ApiResponse) -> Answer {
         .first()
         .map(|m| m.text.clone())
         .unwrap_or_default();
-    if let ApiResponse::CreateCustomerProfileTransaction(r) = &resp {
-        if let Some(direct) = &r.direct_response {
-            if let Ok(parsed) = AimResponse::parse_auto(direct.as_bytes()) {
+    if let ApiResponse::CreateCustomerProfileTransaction(r) = &resp
+        && let Some(direct) = &r.direct_response
+            && let Ok(parsed) = AimResponse::parse_auto(direct.as_bytes()) {
                 return Answer::Aim(Box::new(parsed));
             }
-        }
-    }
     if messages.is_ok() {
         // Ok without a readable directResponse: we cannot tell the result.
         return Answer::Cim {
@@ -240,11 +240,7 @@ pub fn cim_answer(resp: ApiResponse) -> Answer {
 }
 
 /// AIM PRIOR_AUTH_CAPTURE (amount only when less than authorised).
-pub fn capture(
-    state: &AppState,
-    s: &SessionRow,
-    row: &AttemptRow,
-) -> Result<AimRequest, AppError> {
+pub fn capture(state: &AppState, s: &SessionRow, row: &AttemptRow) -> Result<AimRequest, AppError> {
     let trans_id = row
         .ref_transaction_id
         .clone()
@@ -279,7 +275,10 @@ pub fn credit(state: &AppState, s: &SessionRow, row: &AttemptRow) -> Result<AimR
         .ref_transaction_id
         .clone()
         .ok_or_else(|| bad_order("no transaction to refund"))?;
-    let last4 = s.last4.clone().ok_or_else(|| bad_order("no last four digits"))?;
+    let last4 = s
+        .last4
+        .clone()
+        .ok_or_else(|| bad_order("no last four digits"))?;
     let amount = storage::amount(&row.amount).map_err(bad_order)?.value();
     let invoice = row
         .invoice_number

@@ -31,7 +31,12 @@ fn kind_of(row: &AttemptRow) -> TransactionType {
 fn status_before_op(s: &SessionRow) -> String {
     let captured = storage::amount(&s.amount_captured).unwrap_or(Amount::ZERO);
     if s.mode == "auth_only" {
-        if captured.is_positive() { "captured" } else { "authorized" }.to_owned()
+        if captured.is_positive() {
+            "captured"
+        } else {
+            "authorized"
+        }
+        .to_owned()
     } else {
         "approved".to_owned()
     }
@@ -42,7 +47,10 @@ pub async fn resolve_at_startup(state: &AppState) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }
-    tracing::warn!(count = rows.len(), "resolving payments left uncertain by a previous run");
+    tracing::warn!(
+        count = rows.len(),
+        "resolving payments left uncertain by a previous run"
+    );
     for row in rows {
         let Some(s) = state.db.get_session(&row.session_id).await? else {
             continue;
@@ -112,12 +120,19 @@ async fn resolve_one(
                 Op::Refund => request::credit(state, s, row)?,
             };
             let sent = send_resolving(state, &row.id, || async {
-                state.gateway.aim(&req).await.map(|r| Answer::Aim(Box::new(r)))
+                state
+                    .gateway
+                    .aim(&req)
+                    .await
+                    .map(|r| Answer::Aim(Box::new(r)))
             })
             .await;
             if let Sent::Answered { answer, .. } = sent {
                 let d = decide(&answer, kind);
-                state.db.settle_attempt(&row.id, &d.to_result(Some(&answer))).await?;
+                state
+                    .db
+                    .settle_attempt(&row.id, &d.to_result(Some(&answer)))
+                    .await?;
                 let amount = storage::amount(&row.amount)?;
                 let from = status_before_op(s);
                 // A refusal is an error for a live request; here it is just recorded.
@@ -149,12 +164,18 @@ pub fn spawn_background_aim(state: AppState, session_id: String, row: AttemptRow
                         return;
                     };
                     match finish_charge(&state, &s, &row, &d, Some(&answer)).await {
-                        Ok(_) => tracing::info!(session = %session_id, outcome = d.state(), "uncertain payment resolved in background"),
-                        Err(e) => tracing::error!(session = %session_id, error = %e, "could not record resolved payment"),
+                        Ok(_) => {
+                            tracing::info!(session = %session_id, outcome = d.state(), "uncertain payment resolved in background")
+                        }
+                        Err(e) => {
+                            tracing::error!(session = %session_id, error = %e, "could not record resolved payment")
+                        }
                     }
                     return;
                 }
-                Err(e) => tracing::warn!(session = %session_id, error = %e, "background resend failed"),
+                Err(e) => {
+                    tracing::warn!(session = %session_id, error = %e, "background resend failed")
+                }
             }
         }
         let result = AttemptResult {

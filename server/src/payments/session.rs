@@ -70,12 +70,12 @@ fn check_text(
     required: bool,
 ) {
     match value {
-        None | Some("") if required => errors.push(fe(field, "required", "This field is required.")),
-        Some(v) if v.chars().count() > max => errors.push(fe(
-            field,
-            "too_long",
-            &format!("At most {max} characters."),
-        )),
+        None | Some("") if required => {
+            errors.push(fe(field, "required", "This field is required."))
+        }
+        Some(v) if v.chars().count() > max => {
+            errors.push(fe(field, "too_long", &format!("At most {max} characters.")))
+        }
         Some(v) if v.contains("<|>") || v.chars().any(|c| c.is_control()) => errors.push(fe(
             field,
             "invalid_characters",
@@ -104,11 +104,25 @@ fn check_reference(errors: &mut Vec<FieldError>, field: &str, value: &str) {
 pub fn validate_create(req: &CreateSessionRequest) -> Result<(), AppError> {
     let mut errors = Vec::new();
     if !req.amount.is_positive() {
-        errors.push(fe("amount", "amount.not_positive", "The amount must be more than zero."));
+        errors.push(fe(
+            "amount",
+            "amount.not_positive",
+            "The amount must be more than zero.",
+        ));
     }
-    for (name, charge) in [("tax", &req.tax), ("freight", &req.freight), ("duty", &req.duty)] {
+    for (name, charge) in [
+        ("tax", &req.tax),
+        ("freight", &req.freight),
+        ("duty", &req.duty),
+    ] {
         if let Some(c) = charge {
-            check_text(&mut errors, &format!("{name}.name"), c.name.as_deref(), 31, false);
+            check_text(
+                &mut errors,
+                &format!("{name}.name"),
+                c.name.as_deref(),
+                31,
+                false,
+            );
             check_text(
                 &mut errors,
                 &format!("{name}.description"),
@@ -130,11 +144,32 @@ pub fn validate_create(req: &CreateSessionRequest) -> Result<(), AppError> {
     }
     for (i, item) in req.line_items.iter().enumerate() {
         let p = format!("line_items[{i}]");
-        check_text(&mut errors, &format!("{p}.item_id"), Some(&item.item_id), 31, true);
-        check_text(&mut errors, &format!("{p}.name"), Some(&item.name), 31, true);
-        check_text(&mut errors, &format!("{p}.description"), item.description.as_deref(), 255, false);
+        check_text(
+            &mut errors,
+            &format!("{p}.item_id"),
+            Some(&item.item_id),
+            31,
+            true,
+        );
+        check_text(
+            &mut errors,
+            &format!("{p}.name"),
+            Some(&item.name),
+            31,
+            true,
+        );
+        check_text(
+            &mut errors,
+            &format!("{p}.description"),
+            item.description.as_deref(),
+            255,
+            false,
+        );
         match Decimal::from_str(item.quantity.trim()) {
-            Ok(q) if q > Decimal::ZERO && q.normalize().scale() <= 2 && q < Decimal::from(100_000) => {}
+            Ok(q)
+                if q > Decimal::ZERO
+                    && q.normalize().scale() <= 2
+                    && q < Decimal::from(100_000) => {}
             _ => errors.push(fe(
                 format!("{p}.quantity"),
                 "quantity.invalid",
@@ -142,20 +177,37 @@ pub fn validate_create(req: &CreateSessionRequest) -> Result<(), AppError> {
             )),
         }
     }
-    check_text(&mut errors, "invoice_number", req.invoice_number.as_deref(), 20, false);
+    check_text(
+        &mut errors,
+        "invoice_number",
+        req.invoice_number.as_deref(),
+        20,
+        false,
+    );
     if req.invoice_number.as_deref() == Some("") {
         errors.push(fe("invoice_number", "required", "Omit it or give a value."));
     }
-    check_text(&mut errors, "po_number", req.po_number.as_deref(), 25, false);
-    check_text(&mut errors, "description", req.description.as_deref(), 255, false);
+    check_text(
+        &mut errors,
+        "po_number",
+        req.po_number.as_deref(),
+        25,
+        false,
+    );
+    check_text(
+        &mut errors,
+        "description",
+        req.description.as_deref(),
+        255,
+        false,
+    );
     if let Some(r) = &req.shopper_reference {
         check_reference(&mut errors, "shopper_reference", r);
     }
-    if let Some(email) = &req.shopper_email {
-        if let Err(e) = checkout_domain::validate_email(email, false) {
+    if let Some(email) = &req.shopper_email
+        && let Err(e) = checkout_domain::validate_email(email, false) {
             errors.push(fe("shopper_email", e.code, &e.message));
         }
-    }
     if req.offer_save && req.shopper_reference.is_none() {
         errors.push(fe(
             "offer_save",
@@ -163,11 +215,14 @@ pub fn validate_create(req: &CreateSessionRequest) -> Result<(), AppError> {
             "Saving cards needs a shopper_reference.",
         ));
     }
-    if let Some(u) = &req.return_url {
-        if !(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 2048 {
-            errors.push(fe("return_url", "url.invalid", "An http(s) URL of at most 2048 characters."));
+    if let Some(u) = &req.return_url
+        && (!(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 2048) {
+            errors.push(fe(
+                "return_url",
+                "url.invalid",
+                "An http(s) URL of at most 2048 characters.",
+            ));
         }
-    }
     if errors.is_empty() {
         Ok(())
     } else {

@@ -62,7 +62,10 @@ fn first_message(resp: &ApiResponse) -> (String, String) {
     let m = resp.messages();
     (
         m.first_code().unwrap_or("E00001").to_owned(),
-        m.message.first().map(|m| m.text.clone()).unwrap_or_default(),
+        m.message
+            .first()
+            .map(|m| m.text.clone())
+            .unwrap_or_default(),
     )
 }
 
@@ -200,8 +203,9 @@ async fn save_card_inner(
                 (_, (code, text)) if code == "E00039" => {
                     // The profile exists at the gateway (made by another relay,
                     // or before our database was reset): adopt it.
-                    let pid = id_in_text(&text)
-                        .ok_or(WalletError::Gateway(format!("E00039 without an id: {text}")))?;
+                    let pid = id_in_text(&text).ok_or(WalletError::Gateway(format!(
+                        "E00039 without an id: {text}"
+                    )))?;
                     tracing::info!(profile = %pid, "adopting existing customer profile");
                     state
                         .db
@@ -403,6 +407,7 @@ async fn add_address(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

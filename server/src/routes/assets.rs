@@ -18,7 +18,8 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::payments::session;
 
-const NOT_BUILT: &str = "widget bundle not built — run `cargo xtask run` (or `trunk build` in web/) and reload.\n";
+const NOT_BUILT: &str =
+    "widget bundle not built — run `cargo xtask run` (or `trunk build` in web/) and reload.\n";
 
 fn not_built() -> Response {
     let mut r = (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT).into_response();
@@ -97,13 +98,18 @@ fn base64(bytes: &[u8]) -> String {
 
 fn with_csp(mut resp: Response, csp: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(csp) {
-        resp.headers_mut().insert(header::CONTENT_SECURITY_POLICY, v);
+        resp.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, v);
     }
     resp
 }
 
 pub async fn widget_root_redirect(req: Request) -> Redirect {
-    let q = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
+    let q = req
+        .uri()
+        .query()
+        .map(|q| format!("?{q}"))
+        .unwrap_or_default();
     Redirect::permanent(&format!("/widget/{q}"))
 }
 
@@ -417,6 +423,7 @@ pub async fn demo_session(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -440,6 +447,9 @@ mod tests {
         let root = FsPath::new("/srv/w");
         assert!(safe_join(root, "../etc/passwd").is_none());
         assert!(safe_join(root, ".env").is_none());
-        assert_eq!(safe_join(root, "a/b.js"), Some(PathBuf::from("/srv/w/a/b.js")));
+        assert_eq!(
+            safe_join(root, "a/b.js"),
+            Some(PathBuf::from("/srv/w/a/b.js"))
+        );
     }
 }

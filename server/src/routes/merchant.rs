@@ -30,7 +30,11 @@ fn optional_body<T: serde::de::DeserializeOwned + Default>(
     let json = headers
         .get(axum::http::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/json"));
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/json")
+        });
     if !json {
         return Err(AppError::BadRequest(
             "expected a JSON body with Content-Type: application/json".into(),
@@ -96,7 +100,9 @@ pub async fn capture(
     body: Bytes,
 ) -> Result<Json<OperationResponse>, AppError> {
     let req: CaptureRequest = optional_body(&headers, &body)?;
-    Ok(Json(operations::run(&state, &id, Op::Capture, req.amount).await?))
+    Ok(Json(
+        operations::run(&state, &id, Op::Capture, req.amount).await?,
+    ))
 }
 
 /// Void an unsettled payment (VOID).
@@ -177,10 +183,14 @@ fn cim_result(resp: &ApiResponse) -> Result<(), AppError> {
 }
 
 async fn gateway_call(state: &AppState, req: ApiRequest) -> Result<ApiResponse, AppError> {
-    state.gateway.api(&req).await.map_err(|e| AppError::Gateway {
-        code: "gateway_unavailable",
-        message: format!("The gateway could not be reached ({e}); nothing was deleted."),
-    })
+    state
+        .gateway
+        .api(&req)
+        .await
+        .map_err(|e| AppError::Gateway {
+            code: "gateway_unavailable",
+            message: format!("The gateway could not be reached ({e}); nothing was deleted."),
+        })
 }
 
 /// Delete a saved card (and its CIM payment profile).
@@ -215,7 +225,12 @@ pub async fn delete_payment_method(
     state.db.delete_card(&reference, &id).await?;
     state
         .db
-        .audit(None, "merchant", "wallet.card_deleted", &format!("shopper={reference} id={id}"))
+        .audit(
+            None,
+            "merchant",
+            "wallet.card_deleted",
+            &format!("shopper={reference} id={id}"),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -268,7 +283,12 @@ pub async fn delete_address(
     state.db.delete_address(&reference, &id).await?;
     state
         .db
-        .audit(None, "merchant", "wallet.address_deleted", &format!("shopper={reference} id={id}"))
+        .audit(
+            None,
+            "merchant",
+            "wallet.address_deleted",
+            &format!("shopper={reference} id={id}"),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

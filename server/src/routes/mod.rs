@@ -39,7 +39,10 @@ pub fn router(state: AppState) -> Router {
             "/v1/shoppers/{reference}/payment-methods/{id}",
             delete(merchant::delete_payment_method),
         )
-        .route("/v1/shoppers/{reference}/addresses", get(merchant::list_addresses))
+        .route(
+            "/v1/shoppers/{reference}/addresses",
+            get(merchant::list_addresses),
+        )
         .route(
             "/v1/shoppers/{reference}/addresses/{id}",
             delete(merchant::delete_address),
@@ -131,7 +134,10 @@ async fn security_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     resp
 }
 

@@ -142,7 +142,9 @@ impl Harness {
         let gateway = Arc::new(EmbeddedGateway::start_with(test_sandbox()).await.unwrap());
         let mut config = config_for(&db_url, &gateway);
         tweak(&mut config);
-        let state = AppState::start(config, StartOptions::default()).await.unwrap();
+        let state = AppState::start(config, StartOptions::default())
+            .await
+            .unwrap();
         Harness {
             app: app(state.clone()),
             state,
@@ -156,7 +158,9 @@ impl Harness {
     /// A new relay on the same database and gateway (a restart).
     pub async fn restart(&self) -> Harness {
         let config = config_for(&self.db_url, &self.gateway);
-        let state = AppState::start(config, StartOptions::default()).await.unwrap();
+        let state = AppState::start(config, StartOptions::default())
+            .await
+            .unwrap();
         Harness {
             app: app(state.clone()),
             state,
@@ -222,18 +226,26 @@ impl Harness {
         let value = if bytes.is_empty() {
             Value::Null
         } else {
-            serde_json::from_slice(&bytes).unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
         };
         (status, value, headers)
     }
 
-    pub async fn merchant(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn merchant(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
         let (s, v, _) = self.call(method, path, Some(SECRET), body, &[]).await;
         (s, v)
     }
 
     pub async fn create_session(&self, body: Value) -> (String, String) {
-        let (s, v) = self.merchant(Method::POST, "/v1/sessions", Some(body)).await;
+        let (s, v) = self
+            .merchant(Method::POST, "/v1/sessions", Some(body))
+            .await;
         assert_eq!(s, StatusCode::CREATED, "{v}");
         (
             v["id"].as_str().unwrap().to_owned(),
@@ -242,14 +254,22 @@ impl Harness {
     }
 
     pub async fn session(&self, id: &str) -> Value {
-        let (s, v) = self.merchant(Method::GET, &format!("/v1/sessions/{id}"), None).await;
+        let (s, v) = self
+            .merchant(Method::GET, &format!("/v1/sessions/{id}"), None)
+            .await;
         assert_eq!(s, StatusCode::OK, "{v}");
         v
     }
 
     pub async fn pay(&self, token: &str, body: Value) -> (StatusCode, Value) {
         let (s, v, _) = self
-            .call(Method::POST, "/widget/v1/session/pay", Some(token), Some(body), &[])
+            .call(
+                Method::POST,
+                "/widget/v1/session/pay",
+                Some(token),
+                Some(body),
+                &[],
+            )
             .await;
         (s, v)
     }

@@ -165,7 +165,7 @@ impl AimResponse {
     pub fn parse(bytes: &[u8], delim: u8, encap: Option<u8>) -> Result<AimResponse, AimParseError> {
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
         let text = String::from_utf8_lossy(bytes);
-        let text = text.trim_matches(|c: char| c == '\r' || c == '\n' || c == ' ' || c == '\t');
+        let text = text.trim_matches(|c: char| c == '\r' || c == '\n');
         if text.is_empty() {
             return Err(AimParseError::Empty);
         }
@@ -409,8 +409,9 @@ fn format_amount_opt(d: Option<Decimal>) -> String {
 /// it, strip both and split on `encap delim encap` (what sdk-php and
 /// active_merchant do); otherwise split on `delim` and strip a surrounding
 /// `encap` pair from each field.
-fn split_fields(text: &str, delim: u8, encap: Option<u8>) -> Vec<String> {
+fn split_fields(text: &str, delim: u8, encap: Option<u8>) -> Vec<&str> {
     let d = char::from(delim);
+    let mut out = Vec::with_capacity(STANDARD_FIELDS + 2);
     match encap {
         Some(e) => {
             let e = char::from(e);
@@ -420,20 +421,22 @@ fn split_fields(text: &str, delim: u8, encap: Option<u8>) -> Vec<String> {
                 .filter(|_| text.len() >= 2);
             match inner {
                 Some(inner) => {
-                    let sep: String = [e, d, e].iter().collect();
-                    inner.split(sep.as_str()).map(str::to_owned).collect()
+                    let mut sep = [0u8; 12];
+                    let mut n = 0;
+                    for c in [e, d, e] {
+                        n += c.encode_utf8(&mut sep[n..]).len();
+                    }
+                    let sep = std::str::from_utf8(&sep[..n]).unwrap_or(",");
+                    out.extend(inner.split(sep));
                 }
-                None => text
-                    .split(d)
-                    .map(|f| {
-                        f.strip_prefix(e)
-                            .and_then(|x| x.strip_suffix(e))
-                            .unwrap_or(f)
-                            .to_owned()
-                    })
-                    .collect(),
+                None => out.extend(text.split(d).map(|f| {
+                    f.strip_prefix(e)
+                        .and_then(|x| x.strip_suffix(e))
+                        .unwrap_or(f)
+                })),
             }
         }
-        None => text.split(d).map(str::to_owned).collect(),
+        None => out.extend(text.split(d)),
     }
+    out
 }

@@ -220,7 +220,7 @@ impl Out {
 
 // ------------------------------------------------------------- leaf types
 
-fn leaf<'a>(node: &'a Node) -> Result<&'a str, ApiError> {
+fn leaf(node: &Node) -> Result<&str, ApiError> {
     node.as_text().ok_or_else(|| {
         ApiError::Schema(format!(
             "The element '{}' cannot contain child elements. Only text is allowed.",

@@ -217,10 +217,13 @@ macro_rules! functions {
 
         /// Any supported request.
         #[derive(Clone, Debug, PartialEq)]
+        // One message per HTTP exchange: boxing the big variants buys nothing.
+        #[allow(clippy::large_enum_variant)]
         pub enum ApiRequest { $($variant($req)),* }
 
         /// Any supported response, or the `ErrorResponse` envelope.
         #[derive(Clone, Debug, PartialEq)]
+        #[allow(clippy::large_enum_variant)]
         pub enum ApiResponse { $($variant($resp),)* Error(ErrorResponse) }
 
         $(
@@ -284,6 +287,7 @@ macro_rules! functions {
             }
             /// An error answer for `function` (or `ErrorResponse`) carrying only
             /// the envelope: messages and the echoed refId.
+            #[allow(clippy::needless_update)] // envelope-only responses have no other fields
             pub fn error_for(function: Option<Function>, ref_id: Option<String>, messages: Messages) -> Self {
                 match function {
                     $(Some(Function::$variant) => ApiResponse::$variant($resp { ref_id, messages, ..Default::default() }),)*

@@ -17,12 +17,14 @@
 
 mod codec;
 pub mod codes;
+mod domain;
 mod messages;
 mod transaction;
 mod tree;
 mod types;
 
 pub use codec::{NumericString, SecretText, mask};
+pub use domain::{DomainCard, SavedCard, SavedCardError, parse_direct_response};
 pub use messages::*;
 pub use transaction::*;
 pub use tree::{MAX_BODY_BYTES, MAX_DEPTH, MAX_NODES, NAMESPACE};

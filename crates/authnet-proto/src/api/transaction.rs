@@ -105,8 +105,8 @@ impl Wire for ProfileTransaction {
         Node::parent(name, vec![child])
     }
     fn from_node(node: &Node, form: Form) -> Result<Self, ApiError> {
-        let fields = Fields::new(node, form, &[])?;
-        drop(fields);
+        // Rejects text content where the choice element belongs.
+        let _ = Fields::new(node, form, &[])?;
         let children = node.children();
         let [child] = children else {
             return Err(super::codec::incomplete(
@@ -152,6 +152,7 @@ wire_enum! {
     }
 }
 
+#[allow(clippy::derivable_impls)] // the enum is declared by `wire_enum!`
 impl Default for TransactionType {
     fn default() -> Self {
         TransactionType::AuthCapture

@@ -120,6 +120,7 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
     let mut stack: Vec<(String, Vec<Node>, String)> = Vec::new();
     let mut root: Option<Node> = None;
     let mut count = 0usize;
+    let mut namespace_ok = !check_namespace;
     let mut buf = Vec::new();
     loop {
         let event = reader
@@ -145,17 +146,13 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
                         Some(p) => [b"xmlns:".as_slice(), p].concat(),
                         None => b"xmlns".to_vec(),
                     };
-                    let mut ns_ok = false;
                     for attr in start.attributes() {
                         let attr = attr.map_err(|e| ApiError::Parse(format!("{e}")))?;
                         if attr.key.as_ref() == wanted_attr.as_slice()
                             && attr.value.as_ref() == NAMESPACE.as_bytes()
                         {
-                            ns_ok = true;
+                            namespace_ok = true;
                         }
-                    }
-                    if !ns_ok {
-                        return Err(ApiError::Namespace);
                     }
                 } else {
                     // Attributes must at least be well-formed.
@@ -242,6 +239,10 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
         return Err(ApiError::Parse(
             "Unexpected end of file has occurred.".into(),
         ));
+    }
+    // Well-formedness first, then the namespace (E00045).
+    if root.is_some() && !namespace_ok {
+        return Err(ApiError::Namespace);
     }
     root.map(|root| Document { root })
         .ok_or_else(|| ApiError::Parse("Root element is missing.".into()))

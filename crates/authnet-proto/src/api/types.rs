@@ -31,6 +31,7 @@ wire_enum! {
     pub enum ResultCode { Ok = "Ok", Error = "Error" }
 }
 
+#[allow(clippy::derivable_impls)] // the enum is declared by `wire_enum!`
 impl Default for ResultCode {
     fn default() -> Self {
         ResultCode::Ok
@@ -58,6 +59,7 @@ wire_enum! {
     pub enum ValidationMode { None = "none", TestMode = "testMode", LiveMode = "liveMode", OldLiveMode = "oldLiveMode" }
 }
 
+#[allow(clippy::derivable_impls)] // the enum is declared by `wire_enum!`
 impl Default for ValidationMode {
     fn default() -> Self {
         ValidationMode::None

@@ -15,7 +15,10 @@ fn s(v: &str) -> Option<String> {
 }
 
 pub fn auth() -> MerchantAuthentication {
-    MerchantAuthentication { name: s("demo_login"), transaction_key: Some(Secret::new("0123456789ABCDEF".to_owned())) }
+    MerchantAuthentication {
+        name: s("demo_login"),
+        transaction_key: Some(Secret::new("0123456789ABCDEF".to_owned())),
+    }
 }
 
 pub fn address(first: &str) -> CustomerAddress {
@@ -102,7 +105,11 @@ pub fn masked_payment_profile() -> PaymentProfileMasked {
 }
 
 pub fn extended(amount: rust_decimal::Decimal, name: &str) -> ExtendedAmount {
-    ExtendedAmount { amount, name: s(name), description: s("desc") }
+    ExtendedAmount {
+        amount,
+        name: s(name),
+        description: s("desc"),
+    }
 }
 
 pub fn line_item(n: u32) -> LineItem {
@@ -117,7 +124,11 @@ pub fn line_item(n: u32) -> LineItem {
 }
 
 pub fn order() -> Order {
-    Order { invoice_number: s("INV-1001"), description: s("Widgets"), purchase_order_number: s("PO-7") }
+    Order {
+        invoice_number: s("INV-1001"),
+        description: s("Widgets"),
+        purchase_order_number: s("PO-7"),
+    }
 }
 
 pub fn trans_order(approval: bool) -> ProfileTransOrder {
@@ -160,7 +171,13 @@ pub fn requests() -> Vec<ApiRequest> {
                 merchant_customer_id: s("C-55"),
                 description: s("Ann Lee"),
                 email: s("ann@example.com"),
-                payment_profiles: vec![payment_profile(false), PaymentProfile { payment: Some(bank_payment()), ..Default::default() }],
+                payment_profiles: vec![
+                    payment_profile(false),
+                    PaymentProfile {
+                        payment: Some(bank_payment()),
+                        ..Default::default()
+                    },
+                ],
                 ship_to_list: vec![address("Ann"), address("Bo")],
             },
             validation_mode: Some(ValidationMode::TestMode),
@@ -241,7 +258,15 @@ pub fn requests() -> Vec<ApiRequest> {
         );
     }
     let (merchant_authentication, client_id, ref_id) = h();
-    v.push(DeleteCustomerProfileRequest { merchant_authentication, client_id, ref_id, customer_profile_id: id(5000123) }.into());
+    v.push(
+        DeleteCustomerProfileRequest {
+            merchant_authentication,
+            client_id,
+            ref_id,
+            customer_profile_id: id(5000123),
+        }
+        .into(),
+    );
     let (merchant_authentication, client_id, ref_id) = h();
     v.push(
         DeleteCustomerPaymentProfileRequest {
@@ -265,7 +290,14 @@ pub fn requests() -> Vec<ApiRequest> {
         .into(),
     );
     let (merchant_authentication, client_id, ref_id) = h();
-    v.push(GetCustomerProfileIdsRequest { merchant_authentication, client_id, ref_id }.into());
+    v.push(
+        GetCustomerProfileIdsRequest {
+            merchant_authentication,
+            client_id,
+            ref_id,
+        }
+        .into(),
+    );
     let (merchant_authentication, client_id, ref_id) = h();
     v.push(
         GetCustomerProfileRequest {
@@ -376,7 +408,10 @@ pub fn requests() -> Vec<ApiRequest> {
         (TransactionType::Void, false),
     ] {
         let (merchant_authentication, client_id, ref_id) = h();
-        let follow_on = matches!(kind, TransactionType::PriorAuthCapture | TransactionType::Refund | TransactionType::Void);
+        let follow_on = matches!(
+            kind,
+            TransactionType::PriorAuthCapture | TransactionType::Refund | TransactionType::Void
+        );
         v.push(
             CreateTransactionRequest {
                 merchant_authentication,
@@ -389,7 +424,10 @@ pub fn requests() -> Vec<ApiRequest> {
                     profile: by_profile.then(|| ProfilePayment {
                         create_profile: None,
                         customer_profile_id: Some(id(5000123)),
-                        payment_profile: Some(PaymentProfileRef { payment_profile_id: id(4000456), card_code: Some(SecretText::new("999")) }),
+                        payment_profile: Some(PaymentProfileRef {
+                            payment_profile_id: id(4000456),
+                            card_code: Some(SecretText::new("999")),
+                        }),
                         shipping_profile_id: Some(id(3000789)),
                     }),
                     auth_code: None,
@@ -402,12 +440,27 @@ pub fn requests() -> Vec<ApiRequest> {
                     shipping: Some(extended(dec!(4.25), "ship")),
                     tax_exempt: Some(false),
                     po_number: s("PO-7"),
-                    customer: Some(CustomerData { customer_type: s("individual"), id: s("C-55"), email: s("ann@example.com") }),
+                    customer: Some(CustomerData {
+                        customer_type: s("individual"),
+                        id: s("C-55"),
+                        email: s("ann@example.com"),
+                    }),
                     bill_to: Some(address("Ann")),
-                    ship_to: Some(CustomerAddress { phone_number: None, fax_number: None, email: None, ..address("Bo") }),
+                    ship_to: Some(CustomerAddress {
+                        phone_number: None,
+                        fax_number: None,
+                        email: None,
+                        ..address("Bo")
+                    }),
                     customer_ip: s("192.0.2.7"),
-                    transaction_settings: vec![Setting { setting_name: s("duplicateWindow"), setting_value: s("0") }],
-                    user_fields: vec![UserField { name: s("favorite_color"), value: s("blue") }],
+                    transaction_settings: vec![Setting {
+                        setting_name: s("duplicateWindow"),
+                        setting_value: s("0"),
+                    }],
+                    user_fields: vec![UserField {
+                        name: s("favorite_color"),
+                        value: s("blue"),
+                    }],
                 },
             }
             .into(),
@@ -420,7 +473,7 @@ pub fn ok() -> Messages {
     Messages::ok()
 }
 
-pub const DIRECT: &str = "1,1,1,This transaction has been approved.,Q7T2ZK,Y,2170001234,INV-1001,,12.50,CC,auth_capture,C-55,Ann,Lee,,1 Main St,Portland,OR,97201,US,,,ann@example.com,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,XXXX1111,Visa,,,,,,,,,,,,,,,,,3000789";
+pub const DIRECT: &str = "1,1,1,This transaction has been approved.,Q7T2ZK,Y,2170001234,INV-1001,,12.50,CC,auth_capture,C-55,Ann,Lee,,1 Main St,Portland,OR,97201,US,,,ann@example.com,,,,,,,,,,,,,,,M,2,,,,,,,,,,,XXXX1111,Visa,,,,,,,,,,,,,,,,,3000789";
 
 /// One sample response per function (and an `ErrorResponse`).
 pub fn responses() -> Vec<ApiResponse> {
@@ -448,7 +501,10 @@ pub fn responses() -> Vec<ApiResponse> {
         .into(),
         CreateCustomerProfileResponse {
             ref_id: None,
-            messages: Messages::error("E00039", "A duplicate record with ID 5000123 already exists."),
+            messages: Messages::error(
+                "E00039",
+                "A duplicate record with ID 5000123 already exists.",
+            ),
             ..Default::default()
         }
         .into(),
@@ -474,13 +530,46 @@ pub fn responses() -> Vec<ApiResponse> {
             direct_response: Some(DIRECT.into()),
         }
         .into(),
-        DeleteCustomerProfileResponse { ref_id: r(), messages: ok() }.into(),
-        DeleteCustomerPaymentProfileResponse { ref_id: r(), messages: ok() }.into(),
-        DeleteCustomerShippingAddressResponse { ref_id: r(), messages: ok() }.into(),
-        GetCustomerProfileIdsResponse { ref_id: r(), messages: ok(), ids: vec![id(1), id(2), id(3)] }.into(),
-        GetCustomerProfileIdsResponse { ref_id: None, messages: ok(), ids: vec![] }.into(),
-        GetCustomerProfileResponse { ref_id: r(), messages: ok(), profile: Some(profile), subscription_ids: vec![id(9)] }.into(),
-        GetCustomerPaymentProfileResponse { ref_id: r(), messages: ok(), payment_profile: Some(masked_payment_profile()) }.into(),
+        DeleteCustomerProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+        }
+        .into(),
+        DeleteCustomerPaymentProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+        }
+        .into(),
+        DeleteCustomerShippingAddressResponse {
+            ref_id: r(),
+            messages: ok(),
+        }
+        .into(),
+        GetCustomerProfileIdsResponse {
+            ref_id: r(),
+            messages: ok(),
+            ids: vec![id(1), id(2), id(3)],
+        }
+        .into(),
+        GetCustomerProfileIdsResponse {
+            ref_id: None,
+            messages: ok(),
+            ids: vec![],
+        }
+        .into(),
+        GetCustomerProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+            profile: Some(profile),
+            subscription_ids: vec![id(9)],
+        }
+        .into(),
+        GetCustomerPaymentProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+            payment_profile: Some(masked_payment_profile()),
+        }
+        .into(),
         GetCustomerShippingAddressResponse {
             ref_id: r(),
             messages: ok(),
@@ -489,10 +578,28 @@ pub fn responses() -> Vec<ApiResponse> {
             subscription_ids: vec![],
         }
         .into(),
-        UpdateCustomerProfileResponse { ref_id: r(), messages: ok() }.into(),
-        UpdateCustomerPaymentProfileResponse { ref_id: r(), messages: ok(), validation_direct_response: Some(DIRECT.into()) }.into(),
-        UpdateCustomerShippingAddressResponse { ref_id: r(), messages: ok() }.into(),
-        ValidateCustomerPaymentProfileResponse { ref_id: r(), messages: ok(), direct_response: Some(DIRECT.into()) }.into(),
+        UpdateCustomerProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+        }
+        .into(),
+        UpdateCustomerPaymentProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+            validation_direct_response: Some(DIRECT.into()),
+        }
+        .into(),
+        UpdateCustomerShippingAddressResponse {
+            ref_id: r(),
+            messages: ok(),
+        }
+        .into(),
+        ValidateCustomerPaymentProfileResponse {
+            ref_id: r(),
+            messages: ok(),
+            direct_response: Some(DIRECT.into()),
+        }
+        .into(),
         CreateTransactionResponse {
             ref_id: r(),
             messages: ok(),
@@ -511,9 +618,15 @@ pub fn responses() -> Vec<ApiResponse> {
                 entry_mode: None,
                 account_type: s("Visa"),
                 split_tender_id: None,
-                messages: vec![TransactionMessage { code: s("1"), description: s("This transaction has been approved.") }],
+                messages: vec![TransactionMessage {
+                    code: s("1"),
+                    description: s("This transaction has been approved."),
+                }],
                 errors: vec![],
-                user_fields: vec![UserField { name: s("favorite_color"), value: s("blue") }],
+                user_fields: vec![UserField {
+                    name: s("favorite_color"),
+                    value: s("blue"),
+                }],
                 ship_to: None,
                 trans_hash_sha2: s(""),
                 profile: Some(CustomerProfileIds {
@@ -532,13 +645,23 @@ pub fn responses() -> Vec<ApiResponse> {
                 response_code: s("3"),
                 trans_id: s("0"),
                 errors: vec![
-                    TransactionError { error_code: s("6"), error_text: s("The credit card number is invalid.") },
-                    TransactionError { error_code: s("8"), error_text: s("The credit card has expired.") },
+                    TransactionError {
+                        error_code: s("6"),
+                        error_text: s("The credit card number is invalid."),
+                    },
+                    TransactionError {
+                        error_code: s("8"),
+                        error_text: s("The credit card has expired."),
+                    },
                 ],
                 ..Default::default()
             }),
         }
         .into(),
-        ErrorResponse { ref_id: None, messages: Messages::error("E00003", "An error occurred while parsing the XML request.") }.into(),
+        ErrorResponse {
+            ref_id: None,
+            messages: Messages::error("E00003", "An error occurred while parsing the XML request."),
+        }
+        .into(),
     ]
 }

@@ -527,42 +527,46 @@ pub(crate) fn create_transaction(
     {
         req.method = "ECHECK".to_owned();
     }
-    if let Some(pay) = &tr.profile {
-        if let (Some(pid), Some(ppref)) = (&pay.customer_profile_id, &pay.payment_profile) {
-            let profile = lookup_profile(store, &caller.login, pid)?;
-            let pp = profile
-                .payment_profile(id_of(&ppref.payment_profile_id)?)
-                .ok_or(CimError::NotFound)?;
-            pay_with(&mut req, pp);
-            if kind == AimType::Credit {
-                // A refund carries the last four only.
-                req.card_number = pp
-                    .card_number()
-                    .map(|n| Secret::new(n.chars().skip(n.len().saturating_sub(4)).collect()));
-            }
-            if let Some(code) = &ppref.card_code {
-                req.card_code = Some(Secret::new(code.expose().to_owned()));
-            }
-            req.cust_id = profile.merchant_customer_id.clone().unwrap_or_default();
-            req.email = profile.email.clone().unwrap_or_default();
-            let mut shipping = String::new();
-            if let Some(ship) = &pay.shipping_profile_id {
-                let id = id_of(ship)?;
-                req.ship_to =
-                    response_address(Some(profile.address(id).ok_or(CimError::NotFound)?));
-                shipping = id.to_string();
-            }
-            req.profile = Some(ProfileRef {
-                customer_profile_id: pid.to_string(),
-                payment_profile_id: ppref.payment_profile_id.to_string(),
-                shipping_address_id: shipping.clone(),
-            });
-            profile_ids = Some(CustomerProfileIds {
-                customer_profile_id: pid.clone(),
-                customer_payment_profile_id: Some(ppref.payment_profile_id.clone()),
-                customer_address_id: NumericString::new(shipping),
-            });
+    let by_profile = tr.profile.as_ref().and_then(|pay| {
+        Some((
+            pay,
+            pay.customer_profile_id.as_ref()?,
+            pay.payment_profile.as_ref()?,
+        ))
+    });
+    if let Some((pay, pid, ppref)) = by_profile {
+        let profile = lookup_profile(store, &caller.login, pid)?;
+        let pp = profile
+            .payment_profile(id_of(&ppref.payment_profile_id)?)
+            .ok_or(CimError::NotFound)?;
+        pay_with(&mut req, pp);
+        if kind == AimType::Credit {
+            // A refund carries the last four only.
+            req.card_number = pp
+                .card_number()
+                .map(|n| Secret::new(n.chars().skip(n.len().saturating_sub(4)).collect()));
         }
+        if let Some(code) = &ppref.card_code {
+            req.card_code = Some(Secret::new(code.expose().to_owned()));
+        }
+        req.cust_id = profile.merchant_customer_id.clone().unwrap_or_default();
+        req.email = profile.email.clone().unwrap_or_default();
+        let mut shipping = String::new();
+        if let Some(ship) = &pay.shipping_profile_id {
+            let id = id_of(ship)?;
+            req.ship_to = response_address(Some(profile.address(id).ok_or(CimError::NotFound)?));
+            shipping = id.to_string();
+        }
+        req.profile = Some(ProfileRef {
+            customer_profile_id: pid.to_string(),
+            payment_profile_id: ppref.payment_profile_id.to_string(),
+            shipping_address_id: shipping.clone(),
+        });
+        profile_ids = Some(CustomerProfileIds {
+            customer_profile_id: pid.clone(),
+            customer_payment_profile_id: Some(ppref.payment_profile_id.clone()),
+            customer_address_id: NumericString::new(shipping),
+        });
     }
     if let Some(order) = &tr.order {
         req.invoice_num = order.invoice_number.clone().unwrap_or_default();

@@ -172,7 +172,8 @@ fn is_digits(s: &str) -> bool {
 /// `YYYY-MM` expiry (or `XXXX` on update).
 fn check_card(number: &str, expiration: &str, allow_masked: bool) -> Result<(), CimError> {
     let masked_ok = allow_masked && number.starts_with("XXXX") && number.len() == 8;
-    if !masked_ok && !(is_digits(number) && (13..=16).contains(&number.len())) {
+    let full_ok = is_digits(number) && (13..=16).contains(&number.len());
+    if !(masked_ok || full_ok) {
         return Err(CimError::Invalid(
             "The field length is invalid for Card Number.".into(),
         ));
