@@ -79,6 +79,8 @@ pub struct Config {
     /// Client token / session lifetime, seconds. `ANET_SESSION_TTL_SECS`.
     pub session_ttl_secs: u64,
     /// `x_duplicate_window` sent with every charge, seconds. `ANET_DUPLICATE_WINDOW_SECS`.
+    /// `0` turns the gateway's duplicate check off, and with it the resending
+    /// of uncertain requests (an unanswered charge then stays `uncertain`).
     pub duplicate_window_secs: u32,
     /// Gateway request timeout, seconds. `ANET_GATEWAY_TIMEOUT_SECS`.
     pub gateway_timeout_secs: u64,
@@ -377,7 +379,7 @@ impl Config {
             ip_per_minute: parse_num(src, "ANET_LIMIT_IP_PER_MINUTE", d.ip_per_minute, 1)?,
         };
         let session_ttl_secs = parse_num(src, "ANET_SESSION_TTL_SECS", 3600u64, 60)?;
-        let duplicate_window_secs = parse_num(src, "ANET_DUPLICATE_WINDOW_SECS", 600u32, 30)?;
+        let duplicate_window_secs = parse_num(src, "ANET_DUPLICATE_WINDOW_SECS", 600u32, 0)?;
         if duplicate_window_secs > 28_800 {
             return Err(err(
                 "ANET_DUPLICATE_WINDOW_SECS",

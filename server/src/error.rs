@@ -124,9 +124,10 @@ impl IntoResponse for AppError {
         if let AppError::RateLimited {
             retry_after_secs, ..
         } = &self
-            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
+        {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
         resp
     }
 }

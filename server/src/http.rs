@@ -141,9 +141,9 @@ impl FromRequestParts<AppState> for ClientIp {
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.split(',').next())
                 .and_then(|v| v.trim().parse::<IpAddr>().ok())
-            {
-                return Ok(ClientIp(Some(ip)));
-            }
+        {
+            return Ok(ClientIp(Some(ip)));
+        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()

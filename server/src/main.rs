@@ -31,6 +31,11 @@ async fn main() -> ExitCode {
             config.merchant_secret.expose_secret()
         );
     }
+    if config.duplicate_window_secs == 0 {
+        tracing::warn!(
+            "ANET_DUPLICATE_WINDOW_SECS=0: the gateway's duplicate check is off, so a charge whose answer is lost cannot be resolved by resending"
+        );
+    }
     let listen = config.listen;
     let gateway = config.gateway.name();
     let demo = config.demo;

@@ -52,11 +52,13 @@ impl Db {
         let (kind, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.trim_start_matches("//");
             let path_only = path.split('?').next().unwrap_or(path);
-            if path_only != ":memory:" && !path_only.is_empty()
+            if path_only != ":memory:"
+                && !path_only.is_empty()
                 && let Some(parent) = std::path::Path::new(path_only).parent()
-                    && !parent.as_os_str().is_empty() {
-                        std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
-                    }
+                && !parent.as_os_str().is_empty()
+            {
+                std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
+            }
             let url = if url.contains("mode=") {
                 url.to_owned()
             } else if url.contains('?') {
@@ -722,6 +724,8 @@ pub struct AttemptRow {
     pub message_code: Option<String>,
     pub resends: i64,
     pub created_at: i64,
+    /// Last change (read only; the database sets it).
+    pub updated_at: i64,
 }
 
 impl AttemptRow {
@@ -751,6 +755,7 @@ impl AttemptRow {
             message_code: r.try_get("message_code")?,
             resends: r.try_get("resends")?,
             created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
         })
     }
 }

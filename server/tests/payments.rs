@@ -554,6 +554,165 @@ async fn restart_never_charges_an_unresolvable_new_card_twice(f: Flavor) {
     assert_eq!(h2.ledger().len(), before);
 }
 
+async fn two_relays_on_one_database_charge_once(f: Flavor) {
+    let a = Harness::new(f).await;
+    let b = a.restart().await;
+    let (id, token) = a
+        .create_session(json!({"amount": "18.00", "invoice_number": "TWO-1"}))
+        .await;
+    let mut tasks = Vec::new();
+    for i in 0..6 {
+        let app = if i % 2 == 0 {
+            a.app.clone()
+        } else {
+            b.app.clone()
+        };
+        let token = token.clone();
+        tasks.push(tokio::spawn(async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/widget/v1/session/pay")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(
+                    new_card(VISA, "900", "98004").to_string(),
+                ))
+                .unwrap();
+            let resp = app.oneshot(req).await.unwrap();
+            let b = resp.into_body().collect().await.unwrap().to_bytes();
+            serde_json::from_slice::<Value>(&b).unwrap()
+        }));
+    }
+    for t in tasks {
+        let v = t.await.unwrap();
+        assert_eq!(v["result"], "approved", "{v}");
+    }
+    assert_eq!(a.charges_for("TWO-1").len(), 1);
+    assert_eq!(b.session(&id).await["status"], "approved");
+}
+
+async fn unanswered_charge_is_reported_uncertain_then_resolved_in_background(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (id, token) = h
+        .create_session(json!({"amount": "14.00", "invoice_number": "UNK-1"}))
+        .await;
+    // The gateway drops every request before processing it, for a while.
+    h.sandbox()
+        .set_fault(authnet_sandbox::Fault {
+            endpoint: authnet_sandbox::FaultTarget::Aim,
+            kind: authnet_sandbox::FaultKind::CloseBeforeCommit,
+            delay_ms: 0,
+            count: None,
+        })
+        .unwrap();
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "error", "{v}");
+    assert_eq!(v["message_code"], "error.uncertain");
+    assert_eq!(v["can_retry"], false);
+    assert_eq!(h.session(&id).await["status"], "processing");
+    // A retry by the shopper does not start a second charge.
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    assert_eq!(v["error"]["code"], "payment_in_progress");
+    assert!(h.charges_for("UNK-1").is_empty());
+    // The gateway recovers; the relay's background resend settles it.
+    h.sandbox().clear_faults();
+    let mut status = Value::Null;
+    for _ in 0..300 {
+        status = h.session(&id).await["status"].clone();
+        if status != "processing" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "approved");
+    assert_eq!(h.charges_for("UNK-1").len(), 1);
+}
+
+async fn card_limit_is_reported_and_the_charge_stands(f: Flavor) {
+    let h = Harness::new(f).await;
+    let cards = [
+        ("4111111111111111", "900"),
+        ("4007000000027", "900"),
+        ("4012888818888", "900"),
+        ("5424000000000015", "900"),
+        ("2223000010309703", "900"),
+        ("2223000010309711", "900"),
+        ("370000000000002", "9000"),
+        ("6011000000000012", "900"),
+        ("3088000000000017", "900"),
+        ("38000000000006", "900"),
+        ("4222222222222", "900"),
+    ];
+    let mut last = (String::new(), Value::Null);
+    for (number, code) in cards {
+        let (id, token) = h.create_session(saving_session("dora", "3.00")).await;
+        let mut body = new_card(number, code, "98004");
+        body["save"] = json!(true);
+        let (_, v) = h.pay(&token, body).await;
+        assert_eq!(v["result"], "approved", "{number}: {v}");
+        last = (id, v);
+    }
+    let (_, saved) = h
+        .merchant(Method::GET, "/v1/shoppers/dora/payment-methods", None)
+        .await;
+    assert_eq!(saved.as_array().unwrap().len(), 10, "{saved}");
+    let m = h.session(&last.0).await;
+    assert_eq!(m["status"], "approved");
+    assert!(
+        m["save_outcome"]
+            .as_str()
+            .unwrap()
+            .starts_with("card_limit"),
+        "{m}"
+    );
+}
+
+async fn saved_card_authorization_is_captured_and_refunded(f: Flavor) {
+    let h = Harness::new(f).await;
+    let (_, token) = h.create_session(saving_session("erin", "4.00")).await;
+    let mut body = new_card(MASTERCARD, "900", "98004");
+    body["save"] = json!(true);
+    let (_, v) = h.pay(&token, body).await;
+    assert_eq!(v["result"], "approved", "{v}");
+    let pm = h.state.db.list_cards("erin").await.unwrap()[0].id.clone();
+    let (id, token) = h
+        .create_session(
+            json!({"amount": "60.00", "mode": "auth_only", "shopper_reference": "erin",
+                               "require_card_code": false}),
+        )
+        .await;
+    let (_, v) = h
+        .pay(
+            &token,
+            json!({"payment": {"type": "saved_card", "payment_method_id": pm}}),
+        )
+        .await;
+    assert_eq!(v["result"], "approved", "{v}");
+    assert_eq!(v["status"], "authorized");
+    let (s, v) = h
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/capture"),
+            Some(json!({"amount": "45.00"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    h.sandbox().settle_now();
+    let (s, v) = h
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/refunds"),
+            Some(json!({"amount": "45.00"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["session"]["status"], "refunded");
+}
+
 db_tests!(
     new_card_is_approved_and_the_merchant_sees_it,
     general_decline_lets_the_shopper_retry,
@@ -569,4 +728,8 @@ db_tests!(
     saved_card_timeout_after_charge_resolves_to_one_charge,
     restart_resolves_uncertain_operations,
     restart_never_charges_an_unresolvable_new_card_twice,
+    two_relays_on_one_database_charge_once,
+    unanswered_charge_is_reported_uncertain_then_resolved_in_background,
+    card_limit_is_reported_and_the_charge_stands,
+    saved_card_authorization_is_captured_and_refunded,
 );

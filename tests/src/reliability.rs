@@ -105,6 +105,8 @@ pub struct Reply {
     pub status: u16,
     pub text: String,
     pub json: Value,
+    /// Response headers, names in lower case.
+    pub headers: Vec<(String, String)>,
 }
 
 impl Reply {
@@ -112,6 +114,14 @@ impl Reply {
     pub fn error_code(&self) -> &str {
         self.json["error"]["code"].as_str().unwrap_or("")
     }
+    /// A response header (name in lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The `field` of every entry of `error.fields`.
     pub fn error_fields(&self) -> Vec<String> {
         self.json["error"]["fields"]
@@ -175,7 +185,22 @@ impl Recorder {
         bearer: Option<&str>,
         body: Body,
     ) -> Result<Reply> {
+        self.call_with(method, url, bearer, &[], body).await
+    }
+
+    /// [`Recorder::call`] with extra request headers.
+    pub async fn call_with(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        bearer: Option<&str>,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> Result<Reply> {
         let mut req = self.http.request(method, url);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
         if let Some(b) = bearer {
             req = req.bearer_auth(b);
         }
@@ -193,15 +218,33 @@ impl Recorder {
                 r.body(bytes)
             }
         };
-        let r = req.send().await.with_context(|| format!("request to {url}"))?;
+        let r = req
+            .send()
+            .await
+            .with_context(|| format!("request to {url}"))?;
         let status = r.status().as_u16();
+        let headers = r
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
         let bytes = r.bytes().await.unwrap_or_default();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         if let Ok(mut v) = self.received.lock() {
             v.push(text.clone());
         }
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Ok(Reply { status, text, json })
+        Ok(Reply {
+            status,
+            text,
+            json,
+            headers,
+        })
     }
 
     pub async fn get(&self, url: &str) -> Result<Reply> {
@@ -245,7 +288,8 @@ pub fn test_config(db_url: &str, gateway: &Gateway) -> Config {
     let mut config = Config::for_tests(db_url, SECRET);
     config.limits = generous_limits();
     config.widget_dir = crate::widget_dir();
-    config.loader_fallback = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/loader/checkout.js");
+    config.loader_fallback =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../web/loader/checkout.js");
     if let Gateway::At(base) = gateway {
         config.gateway = GatewayTarget::Custom {
             aim_url: format!("{base}/gateway/transact.dll"),
@@ -339,7 +383,11 @@ impl Relay {
     /// `GET /v1/sessions/{id}` as JSON.
     pub async fn session(&self, id: &str) -> Result<Value> {
         let r = self
-            .merchant(reqwest::Method::GET, &format!("/v1/sessions/{id}"), Body::None)
+            .merchant(
+                reqwest::Method::GET,
+                &format!("/v1/sessions/{id}"),
+                Body::None,
+            )
             .await?;
         ensure!(r.status == 200, "get session {id}: {} {}", r.status, r.text);
         Ok(r.json)
@@ -359,7 +407,11 @@ impl Relay {
 
     /// Waits (bounded) until no session is `processing`; returns every
     /// session id → its merchant API view.
-    pub async fn settled_sessions(&self, ids: &[String], limit: Duration) -> Result<BTreeMap<String, Value>> {
+    pub async fn settled_sessions(
+        &self,
+        ids: &[String],
+        limit: Duration,
+    ) -> Result<BTreeMap<String, Value>> {
         let deadline = tokio::time::Instant::now() + limit;
         loop {
             let mut out = BTreeMap::new();
@@ -390,7 +442,12 @@ impl Relay {
                 Body::Json(fault),
             )
             .await?;
-        ensure!(r.status == 200, "installing a fault: {} {}", r.status, r.text);
+        ensure!(
+            r.status == 200,
+            "installing a fault: {} {}",
+            r.status,
+            r.text
+        );
         Ok(())
     }
 
@@ -587,7 +644,10 @@ pub fn captured_logs() -> (String, Vec<u8>) {
 
 /// `pg_dump` of `TEST_DATABASE_URL` when it is set (plain SQL text).
 pub fn pg_dump() -> Result<Option<(String, Vec<u8>)>> {
-    let Some(url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+    let Some(url) = std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+    else {
         return Ok(None);
     };
     let bin = ["/usr/lib/postgresql/15/bin/pg_dump", "pg_dump"]
@@ -604,7 +664,10 @@ pub fn pg_dump() -> Result<Option<(String, Vec<u8>)>> {
         "pg_dump failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    Ok(Some(("pg_dump of TEST_DATABASE_URL".to_owned(), out.stdout)))
+    Ok(Some((
+        "pg_dump of TEST_DATABASE_URL".to_owned(),
+        out.stdout,
+    )))
 }
 
 /// The `anet-relay` binary: `$ANET_RELAY_BIN`, else next to this test binary
@@ -631,7 +694,10 @@ pub fn relay_binary() -> Result<PathBuf> {
         .current_dir(&workspace)
         .status()
         .context("running cargo build for anet-relay")?;
-    ensure!(status.success(), "cargo build -p checkout-relay --bin anet-relay failed");
+    ensure!(
+        status.success(),
+        "cargo build -p checkout-relay --bin anet-relay failed"
+    );
     Ok(target.join("debug").join("anet-relay"))
 }
 
@@ -654,14 +720,19 @@ impl RelayProcess {
         let mut cmd = Command::new(&bin);
         cmd.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("RUST_LOG", "debug,sqlx=warn,hyper=info,reqwest=info,h2=info")
+            .env(
+                "RUST_LOG",
+                "debug,sqlx=warn,hyper=info,reqwest=info,h2=info",
+            )
             .stdin(Stdio::null())
             .stdout(std::fs::File::create(&stdout_path)?)
             .stderr(std::fs::File::create(&stderr_path)?);
         for (k, v) in env {
             cmd.env(k, v);
         }
-        let mut child = cmd.spawn().with_context(|| format!("spawning {}", bin.display()))?;
+        let mut child = cmd
+            .spawn()
+            .with_context(|| format!("spawning {}", bin.display()))?;
         for _ in 0..600 {
             let out = std::fs::read_to_string(&stdout_path).unwrap_or_default();
             if let Some(rest) = out.split("merchant API at ").nth(1) {
@@ -737,7 +808,10 @@ impl Drop for RelayProcess {
 
 /// Runs the relay binary with `env` only (clean environment) and returns
 /// (exit code, stdout + stderr) once it exits; kills it after `limit`.
-pub fn run_relay_expecting_exit(env: &[(&str, &str)], limit: Duration) -> Result<(Option<i32>, String)> {
+pub fn run_relay_expecting_exit(
+    env: &[(&str, &str)],
+    limit: Duration,
+) -> Result<(Option<i32>, String)> {
     let bin = relay_binary()?;
     let dir = fresh_dir("relay-config")?;
     let out_path = dir.0.join("out");

@@ -18,7 +18,10 @@ pub type LocalFuture<T> = Pin<Box<dyn Future<Output = T>>>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApiError {
     /// The relay answered with a non-2xx status and (usually) an [`ErrorBody`].
-    Status { status: u16, body: Option<ErrorBody> },
+    Status {
+        status: u16,
+        body: Option<ErrorBody>,
+    },
     /// No answer: offline, DNS, connection reset, CSP…
     Network,
     /// An answer that is not the expected JSON.
@@ -59,9 +62,9 @@ impl CheckoutApi for HttpApi {
         let token = self.token.clone();
         // Serialize now: the card number is held in `request` only until here.
         let body = json::encode_pay_request(&request).ok_or(ApiError::Decode);
-        Box::pin(async move {
-            fetch_json(&url, &token, Some(body?), json::decode_pay_response).await
-        })
+        Box::pin(
+            async move { fetch_json(&url, &token, Some(body?), json::decode_pay_response).await },
+        )
     }
 }
 

@@ -3,9 +3,9 @@
 
 use checkout_api::{PaymentMethodView, WidgetSession};
 use checkout_domain::{
-    AddressRequirements, BillingInput, Brand, CardCodePolicy, CardForm, CardFormPolicy,
-    CardNumber, Expiry, Field, YearMonth, billing_field_error, check_aim, detect_brand,
-    known_code, validate_card_code, validate_first_name, validate_last_name,
+    AddressRequirements, BillingInput, Brand, CardCodePolicy, CardForm, CardFormPolicy, CardNumber,
+    Expiry, Field, YearMonth, billing_field_error, check_aim, detect_brand, known_code,
+    validate_card_code, validate_first_name, validate_last_name,
 };
 use leptos::prelude::*;
 

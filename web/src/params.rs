@@ -56,9 +56,7 @@ impl WidgetParams {
         let styles = THEME_PARAMS
             .iter()
             .filter_map(|(param, prop)| {
-                get(param)
-                    .filter(|v| safe_css_value(v))
-                    .map(|v| (*prop, v))
+                get(param).filter(|v| safe_css_value(v)).map(|v| (*prop, v))
             })
             .collect();
         WidgetParams {
@@ -125,7 +123,11 @@ pub fn safe_css_value(value: &str) -> bool {
     let lower = value.to_ascii_lowercase();
     value.len() <= 100
         && value.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, ' ' | '#' | '%' | '.' | ',' | '-' | '(' | ')' | '\'' | '"' | '/')
+            c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    ' ' | '#' | '%' | '.' | ',' | '-' | '(' | ')' | '\'' | '"' | '/'
+                )
         })
         && !lower.contains("url")
         && !lower.contains("image")

@@ -7,9 +7,8 @@ use checkout_api::{
     PaymentMethodView, SessionStatus, ShippingInput, WidgetSession,
 };
 use checkout_domain::{
-    Brand, Locale, YearMonth, card_digits, detect_brand,
-    format_card_number, format_expiry_deletion, format_expiry_input, message,
-    validate_card_form,
+    Brand, Locale, YearMonth, card_digits, detect_brand, format_card_number,
+    format_expiry_deletion, format_expiry_input, message, validate_card_form,
 };
 use leptos::ev;
 use leptos::prelude::*;
@@ -20,8 +19,8 @@ use web_sys::{HtmlElement, HtmlInputElement};
 use crate::api::{ApiError, CheckoutApi};
 use crate::i18n::{Ui, format_amount, result_message, ui};
 use crate::model::{FormModel, Msg, PayWith, Rules, Slot, card_expired};
-use crate::parent::{ParentLink, ResultDetail};
 use crate::params::WidgetParams;
+use crate::parent::{ParentLink, ResultDetail};
 
 /// What the live region says after a pay attempt.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,7 +34,8 @@ enum Outcome {
 }
 
 fn input_of(ev: &ev::Event) -> Option<HtmlInputElement> {
-    ev.target().and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+    ev.target()
+        .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
 }
 
 /// Position just after the `n`-th digit of `s` (0 → 0).
@@ -155,7 +155,6 @@ pub fn Checkout(
     });
     let form_ref = NodeRef::<leptos::html::Form>::new();
 
-
     let focus_slot = move |slot: Slot| {
         if let Some(el) = form_ref
             .get_untracked()
@@ -172,7 +171,8 @@ pub fn Checkout(
         let mut blamed = Vec::new();
         for f in fields {
             if let Some(slot) = Slot::from_server(&f.field).filter(|s| visible.contains(s)) {
-                form.field(slot).judge(Some(Msg::from_server(&f.code, &f.message)));
+                form.field(slot)
+                    .judge(Some(Msg::from_server(&f.code, &f.message)));
                 blamed.push(slot);
             }
         }
@@ -239,7 +239,10 @@ pub fn Checkout(
                     ApiError::Status { body: Some(b), .. } => b.error.message.clone(),
                     _ => String::new(),
                 };
-                if matches!(code.as_str(), "session_closed" | "already_paid" | "not_found") {
+                if matches!(
+                    code.as_str(),
+                    "session_closed" | "already_paid" | "not_found"
+                ) {
                     done.set(true);
                 }
                 link.send_result(
@@ -335,9 +338,13 @@ pub fn Checkout(
                 let id = a.id.clone();
                 let id_checked = id.clone();
                 let text = [
-                    format!("{} {}", a.first_name, a.last_name).trim().to_owned(),
+                    format!("{} {}", a.first_name, a.last_name)
+                        .trim()
+                        .to_owned(),
                     a.address.clone(),
-                    format!("{} {} {}", a.city, a.state, a.zip).trim().to_owned(),
+                    format!("{} {} {}", a.city, a.state, a.zip)
+                        .trim()
+                        .to_owned(),
                     a.country.clone(),
                 ]
                 .into_iter()
@@ -494,7 +501,10 @@ fn tr(locale: RwSignal<Locale>, pick: fn(&'static Ui) -> &'static str) -> Text {
     Signal::derive(move || pick(ui(locale.get())))
 }
 
-fn invalid_attr(form: FormModel, slot: Slot) -> impl Fn() -> Option<&'static str> + Send + Sync + Copy {
+fn invalid_attr(
+    form: FormModel,
+    slot: Slot,
+) -> impl Fn() -> Option<&'static str> + Send + Sync + Copy {
     move || {
         form.field(slot)
             .invalid
@@ -563,11 +573,7 @@ impl Ctx {
                     let new_caret = if caret >= raw.len() {
                         formatted.len()
                     } else {
-                        let digits = raw
-                            .chars()
-                            .take(caret)
-                            .filter(char::is_ascii_digit)
-                            .count();
+                        let digits = raw.chars().take(caret).filter(char::is_ascii_digit).count();
                         after_digits(&formatted, digits)
                     };
                     set_caret(&input, new_caret);
@@ -594,12 +600,15 @@ impl Ctx {
     fn placeholder(self, spec: &'static Spec) -> Text {
         let (locale, form, saved) = (self.locale, self.form, self.saved);
         match spec.slot {
+            // As many digits as the brand's code has.
             Slot::Code => Signal::derive(move || {
                 let _ = (form.brand.get(), form.pay_with.get());
-                let u = ui(locale.get());
-                match saved.with_value(|s| form.code_brand(s)).map(|b| b.card_code_len()) {
-                    Some(4) => u.card_code_hint_4,
-                    _ => u.card_code_hint_3,
+                match saved
+                    .with_value(|s| form.code_brand(s))
+                    .map(|b| b.card_code_len())
+                {
+                    Some(4) => "1234",
+                    _ => "123",
                 }
             }),
             _ => tr(locale, spec.hint),
@@ -687,7 +696,7 @@ const BILLING: [Spec; 5] = [
     Spec {
         slot: Slot::Address,
         name: "address",
-        autocomplete: "billing address-line1",
+        autocomplete: "address-line1",
         numeric: false,
         required: true,
         half: false,
@@ -697,7 +706,7 @@ const BILLING: [Spec; 5] = [
     Spec {
         slot: Slot::City,
         name: "city",
-        autocomplete: "billing address-level2",
+        autocomplete: "address-level2",
         numeric: false,
         required: false,
         half: true,
@@ -707,7 +716,7 @@ const BILLING: [Spec; 5] = [
     Spec {
         slot: Slot::State,
         name: "state",
-        autocomplete: "billing address-level1",
+        autocomplete: "address-level1",
         numeric: false,
         required: false,
         half: true,
@@ -717,7 +726,7 @@ const BILLING: [Spec; 5] = [
     Spec {
         slot: Slot::Zip,
         name: "zip",
-        autocomplete: "billing postal-code",
+        autocomplete: "postal-code",
         numeric: true,
         required: true,
         half: true,
@@ -727,7 +736,7 @@ const BILLING: [Spec; 5] = [
     Spec {
         slot: Slot::Country,
         name: "country",
-        autocomplete: "billing country",
+        autocomplete: "country",
         numeric: false,
         required: false,
         half: true,

@@ -215,8 +215,14 @@ async fn typing_groups_the_number_keeps_the_caret_and_sets_data_brand() {
     let m = Mounted::new(session(serde_json::json!({})), approved());
     settle().await;
     let number = m.input("anet-number");
-    assert_eq!(number.get_attribute("autocomplete").as_deref(), Some("cc-number"));
-    assert_eq!(number.get_attribute("inputmode").as_deref(), Some("numeric"));
+    assert_eq!(
+        number.get_attribute("autocomplete").as_deref(),
+        Some("cc-number")
+    );
+    assert_eq!(
+        number.get_attribute("inputmode").as_deref(),
+        Some("numeric")
+    );
     assert_eq!(number.get_attribute("data-brand").as_deref(), Some(""));
 
     type_text(&number, "4");
@@ -238,10 +244,16 @@ async fn typing_groups_the_number_keeps_the_caret_and_sets_data_brand() {
 
     type_text(&number, "5555");
     settle().await;
-    assert_eq!(number.get_attribute("data-brand").as_deref(), Some("mastercard"));
+    assert_eq!(
+        number.get_attribute("data-brand").as_deref(),
+        Some("mastercard")
+    );
     type_text(&number, "6011");
     settle().await;
-    assert_eq!(number.get_attribute("data-brand").as_deref(), Some("discover"));
+    assert_eq!(
+        number.get_attribute("data-brand").as_deref(),
+        Some("discover")
+    );
 
     // A digit inserted in the middle: the caret stays after it.
     number.set_value("4111 11111 1111");
@@ -254,7 +266,11 @@ async fn typing_groups_the_number_keeps_the_caret_and_sets_data_brand() {
     // 19 digits are kept (never capped at 16); a 20th is dropped.
     type_text(&number, "41111111111111111111");
     settle().await;
-    let digits: String = number.value().chars().filter(char::is_ascii_digit).collect();
+    let digits: String = number
+        .value()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
     assert_eq!(digits.len(), 19);
 
     type_text(&number, "");
@@ -267,7 +283,10 @@ async fn expiry_gets_its_slash_and_accepts_four_digit_years() {
     let m = Mounted::new(session(serde_json::json!({})), approved());
     settle().await;
     let expiry = m.input("anet-expiry");
-    assert_eq!(expiry.get_attribute("autocomplete").as_deref(), Some("cc-exp"));
+    assert_eq!(
+        expiry.get_attribute("autocomplete").as_deref(),
+        Some("cc-exp")
+    );
     type_text(&expiry, "12");
     settle().await;
     assert_eq!(expiry.value(), "12/");
@@ -303,7 +322,10 @@ async fn invalid_fields_get_aria_invalid_on_blur_never_while_typing() {
     settle().await;
     let number = m.input("anet-number");
     let msg_id = number.get_attribute("aria-describedby").unwrap();
-    assert!(m.try_el(&format!("#{msg_id}")).is_some(), "describedby target exists");
+    assert!(
+        m.try_el(&format!("#{msg_id}")).is_some(),
+        "describedby target exists"
+    );
 
     // Merely incomplete while typing: no aria-invalid="true".
     type_text(&number, "4111 1111");
@@ -355,7 +377,10 @@ async fn card_code_keeps_four_digits_and_is_rechecked_when_the_brand_changes() {
     settle().await;
     let number = m.input("anet-number");
     let code = m.input("anet-code");
-    assert_eq!(code.get_attribute("autocomplete").as_deref(), Some("cc-csc"));
+    assert_eq!(
+        code.get_attribute("autocomplete").as_deref(),
+        Some("cc-csc")
+    );
 
     type_text(&number, "4111111111111111");
     type_text(&code, "12345");
@@ -363,7 +388,11 @@ async fn card_code_keeps_four_digits_and_is_rechecked_when_the_brand_changes() {
     assert_eq!(code.value(), "1234", "up to 4 digits whatever the brand");
     blur(&code);
     settle().await;
-    assert_eq!(aria_invalid(&code).as_deref(), Some("true"), "4 digits for Visa");
+    assert_eq!(
+        aria_invalid(&code).as_deref(),
+        Some("true"),
+        "4 digits for Visa"
+    );
 
     // Now Amex: the same 4 digits are right.
     type_text(&number, "378282246310005");
@@ -410,7 +439,10 @@ async fn saved_card_picker_renders_from_the_session() {
     let ship = m.all("input[name=anet-ship-to]");
     assert_eq!(ship.len(), 2);
     assert!(ship[0].checked());
-    assert!(m.text("[data-testid=saved-addresses]").contains("1 Main St"));
+    assert!(
+        m.text("[data-testid=saved-addresses]")
+            .contains("1 Main St")
+    );
 
     // "Use a new card" shows the card fields.
     radios[3].click();
@@ -452,19 +484,24 @@ async fn pay_button_disables_in_flight_and_submits_once() {
         sent.payment,
         PaymentInput::SavedCard { ref payment_method_id, card_code: None } if payment_method_id == "pm-1"
     ));
-    assert!(matches!(sent.shipping, Some(ShippingInput::Saved { ref address_id }) if address_id == "addr-1"));
+    assert!(
+        matches!(sent.shipping, Some(ShippingInput::Saved { ref address_id }) if address_id == "addr-1")
+    );
 
     m.gate.open();
     settle().await;
+    assert_eq!(m.text("[role=status]"), "Payment approved. Thank you!");
     assert_eq!(
-        m.text("[role=status]"),
-        "Payment approved. Thank you!"
-    );
-    assert_eq!(
-        m.try_el("[role=status]").unwrap().get_attribute("data-result").as_deref(),
+        m.try_el("[role=status]")
+            .unwrap()
+            .get_attribute("data-result")
+            .as_deref(),
         Some("approved")
     );
-    assert!(button.disabled(), "an approved session takes no second payment");
+    assert!(
+        button.disabled(),
+        "an approved session takes no second payment"
+    );
     button.click();
     settle().await;
     assert_eq!(m.gate.calls.get(), 1);
@@ -476,14 +513,17 @@ async fn submit_marks_every_invalid_field_and_focuses_the_first() {
     let m = Mounted::new(s, approved());
     settle().await;
     for (id, token) in [
-        ("anet-address", "billing address-line1"),
-        ("anet-city", "billing address-level2"),
-        ("anet-state", "billing address-level1"),
-        ("anet-zip", "billing postal-code"),
-        ("anet-country", "billing country"),
+        ("anet-address", "address-line1"),
+        ("anet-city", "address-level2"),
+        ("anet-state", "address-level1"),
+        ("anet-zip", "postal-code"),
+        ("anet-country", "country"),
         ("anet-name", "cc-name"),
     ] {
-        assert_eq!(m.input(id).get_attribute("autocomplete").as_deref(), Some(token));
+        assert_eq!(
+            m.input(id).get_attribute("autocomplete").as_deref(),
+            Some(token)
+        );
     }
     let expiry = m.input("anet-expiry");
     type_text(&expiry, "12/30");
@@ -501,12 +541,17 @@ async fn submit_marks_every_invalid_field_and_focuses_the_first() {
         .active_element()
         .map(|e| e.id());
     assert_eq!(active.as_deref(), Some("anet-number"));
-    assert_eq!(m.text("[role=status]"), "Please correct the highlighted fields.");
+    assert_eq!(
+        m.text("[role=status]"),
+        "Please correct the highlighted fields."
+    );
 }
 
 #[wasm_bindgen_test]
 async fn a_zip_decline_lands_on_the_zip_field_and_allows_a_retry() {
-    let s = session(serde_json::json!({"require_avs": true, "offer_save": true, "shopper_known": true}));
+    let s = session(
+        serde_json::json!({"require_avs": true, "offer_save": true, "shopper_known": true}),
+    );
     let declined = response(serde_json::json!({
         "result": "declined", "status": "open", "message_code": "declined.zip",
         "message": "The ZIP code does not match.",
@@ -548,7 +593,10 @@ async fn a_zip_decline_lands_on_the_zip_field_and_allows_a_retry() {
     settle().await;
     let zip = m.input("anet-zip");
     assert_eq!(aria_invalid(&zip).as_deref(), Some("true"));
-    assert_eq!(message_of(&m, &zip), "The ZIP code does not match the card.");
+    assert_eq!(
+        message_of(&m, &zip),
+        "The ZIP code does not match the card."
+    );
     assert!(m.text("[role=status]").contains("ZIP code does not match"));
     assert!(!m.button().disabled(), "the shopper may correct and retry");
 }
@@ -564,7 +612,13 @@ async fn messages_switch_language() {
     assert!(m.text("label[for=anet-number]").contains("Card number"));
     m.locale.set(Locale::Es);
     settle().await;
-    assert_eq!(message_of(&m, &number), "Introduzca el número de la tarjeta.");
-    assert!(m.text("label[for=anet-number]").contains("Número de tarjeta"));
+    assert_eq!(
+        message_of(&m, &number),
+        "Introduzca el número de la tarjeta."
+    );
+    assert!(
+        m.text("label[for=anet-number]")
+            .contains("Número de tarjeta")
+    );
     assert!(m.button().text_content().unwrap().contains("Pagar"));
 }

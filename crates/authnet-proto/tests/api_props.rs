@@ -20,7 +20,10 @@ fn decode_everything(bytes: &[u8]) {
 
 /// 512 by default; `PROPTEST_CASES=100000` for a long run.
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512)
 }
 
 fn corpus() -> Vec<Vec<u8>> {

@@ -31,7 +31,7 @@ async fn transact(State(sb): State<Sandbox>, uri: Uri, body: Bytes) -> Response 
     };
     let resp = handle(&sb, &form);
     let text = resp.encode(form.delim(), form.encap());
-    tracing::info!(
+    tracing::debug!(
         trans_id = %resp.trans_id,
         response_code = resp.response_code.as_u8(),
         reason_code = resp.reason_code,
@@ -58,7 +58,15 @@ pub fn handle(sb: &Sandbox, form: &ParsedAimRequest) -> AimResponse {
         .map(|k| k.expose_secret().as_str())
         .unwrap_or("");
     if !sb.check_credentials(login, key) {
-        return sb.refusal(&req, 13, "");
+        let mut resp = sb.refusal(&req, 13, "");
+        // The hash is the one the sender can check: its own login (§3.13 example).
+        resp.md5_hash = authnet_proto::aim::md5::response_hash(
+            &sb.config().behaviour.md5_hash_value,
+            login,
+            &resp.trans_id,
+            resp.amount,
+        );
+        return resp;
     }
     match validate(form) {
         Ok(()) => {}

@@ -96,8 +96,15 @@ async fn wrong_key_or_unknown_login_is_reason_13() {
     assert_eq!(r.avs_result, Some(AvsResult::NotApplicable));
     assert_eq!(r.method, "");
     let mut fields = sale("AUTH_CAPTURE", "52.56", "");
-    fields.push(("x_login", "someone-else"));
-    assert_eq!(reason(&app.aim(&fields).await), (3, 13));
+    fields.push(("x_login", "bad_login"));
+    let r = app.aim(&fields).await;
+    assert_eq!(reason(&r), (3, 13));
+    assert!(r.verify_md5("", "bad_login"));
+    // Same layout as the fact sheet's captured reason-13 response (§3.13).
+    assert_eq!(
+        r.md5_hash, "A9058CC0F95F568BF3B6BFAD39B09259",
+        "md5 of bad_login + 0 + 52.56"
+    );
     assert!(app.ledger().await.is_empty());
 }
 
@@ -890,4 +897,68 @@ async fn reset_forgets_everything() {
     let (status, _) = app.json("POST", "/_sandbox/reset", "").await;
     assert_eq!(status, StatusCode::OK);
     assert!(app.ledger().await.is_empty());
+}
+
+#[tokio::test]
+async fn reason_13_matches_the_captured_layout_byte_for_byte() {
+    let app = App::new();
+    let body = serde_urlencoded::to_string([
+        ("x_login", "bad_login"),
+        ("x_tran_key", "0123456789ABCDEF"),
+        ("x_version", "3.1"),
+        ("x_type", "AUTH_CAPTURE"),
+        ("x_amount", "52.56"),
+        ("x_delim_data", "TRUE"),
+        ("x_delim_char", "|"),
+        ("x_relay_response", "FALSE"),
+    ])
+    .unwrap();
+    let (_, bytes) = app
+        .call(
+            "POST",
+            "/gateway/transact.dll",
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        "3|2|13|The merchant login ID or password is invalid or the account is inactive.||P|0|||52.56||auth_capture||||||||||||||||||||||||||A9058CC0F95F568BF3B6BFAD39B09259||||||||||||||||||||||||||||||"
+    );
+}
+
+#[tokio::test]
+async fn test_mode_approval_matches_the_fact_sheet_example_byte_for_byte() {
+    let app = App::with(SandboxConfig {
+        login: "demo_login".into(),
+        transaction_key: checkout_domain::Secret::new("0123456789ABCDEF".into()),
+        ..SandboxConfig::for_tests()
+    });
+    let body = serde_urlencoded::to_string([
+        ("x_login", "demo_login"),
+        ("x_tran_key", "0123456789ABCDEF"),
+        ("x_version", "3.1"),
+        ("x_type", "AUTH_ONLY"),
+        ("x_amount", "10.00"),
+        ("x_card_num", VISA),
+        ("x_exp_date", "12/35"),
+        ("x_invoice_num", "INV-1003"),
+        ("x_test_request", "TRUE"),
+        ("x_delim_data", "TRUE"),
+        ("x_delim_char", "|"),
+        ("x_relay_response", "FALSE"),
+    ])
+    .unwrap();
+    let (_, bytes) = app
+        .call(
+            "POST",
+            "/gateway/transact.dll",
+            "application/x-www-form-urlencoded",
+            body.into_bytes(),
+        )
+        .await;
+    assert_eq!(
+        String::from_utf8(bytes).unwrap(),
+        "1|1|1|(TESTMODE) This transaction has been approved.|000000|P|0|INV-1003||10.00|CC|auth_only||||||||||||||||||||||||||C7B1A5FA9A9AF730ADA6C41319ED97FF|||||||||||||XXXX1111|Visa||||||||||||||||"
+    );
 }

@@ -5,7 +5,7 @@
 //!
 //! Setup (idempotent, skipped in well under a second when present): a venv at
 //! `target/sdk-conformance/venv` (`pip install authorizenet==1.1.6`; it pulls
-//! `PyXB-X`, the maintained PyXB fork that works on Python 3.11, and `lxml 4`)
+//! `PyXB-X`, a maintained PyXB fork, and `lxml 4`; it imports on Python 3.11)
 //! and `target/sdk-conformance/node` (`npm install authorizenet@1.0.10`), both
 //! from the public registries. Missing `python3` or `npm` FAILS the test.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -194,7 +194,7 @@ fn run_lifecycle(mut cmd: Command, sdk: &str) {
     let failed: Vec<&str> = stdout.lines().filter(|l| l.starts_with("FAIL")).collect();
     let passed = stdout.lines().filter(|l| l.starts_with("PASS")).count();
     assert!(
-        out.status.success() && failed.is_empty() && passed >= 20,
+        out.status.success() && failed.is_empty() && passed >= 27,
         "{sdk} life cycle: {passed} passed, {} failed ({}):\n{stdout}\n{stderr}",
         failed.len(),
         out.status

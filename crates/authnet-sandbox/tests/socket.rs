@@ -180,3 +180,26 @@ async fn binary_starts_fast_and_serves() {
     let r = AimResponse::parse(&body, b'|', Some(b'"')).unwrap();
     assert_eq!(r.reason_code, 1);
 }
+
+#[tokio::test]
+async fn scheduled_settlement_runs() {
+    let (base, _) = start(SandboxConfig {
+        settle_every: Some(Duration::from_millis(200)),
+        ..SandboxConfig::for_tests()
+    })
+    .await;
+    let resp = post_aim(&base, &sale("AUTH_CAPTURE", "10.00", "SCHED"))
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(3);
+    loop {
+        let entries = ledger(&base).await;
+        if entries[0]["state"] == "settled" {
+            assert!(entries[0]["batch_id"].is_number());
+            break;
+        }
+        assert!(Instant::now() < deadline, "not settled: {entries:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

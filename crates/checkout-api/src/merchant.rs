@@ -129,6 +129,11 @@ pub struct SessionView {
     /// Shopper-safe reason of the last decline or error, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<String>,
+    /// What happened to "save this card" on this session's payment: `saved`,
+    /// `card_limit: …`, `address_limit: …` or `failed: …` (the charge stands
+    /// either way). Absent when saving was not asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub save_outcome: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }

@@ -8,6 +8,7 @@
 //!   connection, unreadable answer) — the caller must resolve before answering.
 
 pub mod embedded;
+pub mod reporting;
 
 use std::time::{Duration, Instant};
 
@@ -136,13 +137,14 @@ impl GatewayClient {
             }
         };
         if let Some(hash) = &self.md5_hash
-            && !parsed.verify_md5(hash.expose_secret(), &self.login) {
-                self.metrics
-                    .gateway("aim", "md5_mismatch", started.elapsed());
-                return Err(GatewayError::Uncertain(
-                    "AIM response MD5 hash does not match; answer not trusted".into(),
-                ));
-            }
+            && !parsed.verify_md5(hash.expose_secret(), &self.login)
+        {
+            self.metrics
+                .gateway("aim", "md5_mismatch", started.elapsed());
+            return Err(GatewayError::Uncertain(
+                "AIM response MD5 hash does not match; answer not trusted".into(),
+            ));
+        }
         self.metrics.gateway("aim", "ok", started.elapsed());
         Ok(parsed)
     }

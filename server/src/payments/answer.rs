@@ -284,6 +284,10 @@ where
             }
         }
     }
+    if state.config.duplicate_window_secs == 0 {
+        // Without the gateway's duplicate check a resend could charge twice.
+        return Sent::Unknown("duplicate window is 0: not resending".into());
+    }
     let mut last = String::from("no answer");
     for delay in RESEND_DELAYS {
         tokio::time::sleep(delay).await;
@@ -301,4 +305,85 @@ where
         }
     }
     Sent::Unknown(last)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use authnet_proto::aim::ResponseCode;
+
+    fn aim(code: ResponseCode, reason: u16, trans: &str, auth: &str) -> Answer {
+        let mut r = AimResponse::new(code, reason, "text");
+        r.trans_id = trans.into();
+        r.auth_code = auth.into();
+        Answer::Aim(Box::new(r))
+    }
+
+    #[test]
+    fn duplicate_of_an_approved_charge_is_that_charge() {
+        let d = decide(
+            &aim(ResponseCode::Error, 11, "2170000042", "Q7T2ZK"),
+            TransactionType::AuthCapture,
+        );
+        assert!(
+            matches!(d, Decision::Approved { ref trans_id, reason: 11, .. } if trans_id == "2170000042")
+        );
+    }
+
+    #[test]
+    fn duplicate_without_auth_code_is_the_original_decline() {
+        let d = decide(
+            &aim(ResponseCode::Error, 11, "2170000042", ""),
+            TransactionType::AuthCapture,
+        );
+        assert!(matches!(d, Decision::Declined { .. }));
+        // A credit has no auth code: its duplicate is the original credit.
+        let d = decide(
+            &aim(ResponseCode::Error, 11, "2170000043", ""),
+            TransactionType::Credit,
+        );
+        assert!(matches!(d, Decision::Approved { .. }));
+    }
+
+    #[test]
+    fn plain_duplicate_is_an_error_not_a_charge() {
+        let d = decide(
+            &aim(ResponseCode::Error, 11, "0", ""),
+            TransactionType::AuthCapture,
+        );
+        assert_eq!(d.code(), "error.duplicate");
+        assert_eq!(d.trans_id(), None);
+    }
+
+    #[test]
+    fn cim_errors_map_to_safe_codes() {
+        let d = decide(
+            &Answer::Cim {
+                code: "E00040".into(),
+                text: "The record cannot be found.".into(),
+            },
+            TransactionType::AuthCapture,
+        );
+        assert_eq!(d.code(), "declined.saved_card_unavailable");
+        let d = decide(
+            &Answer::Cim {
+                code: "E00007".into(),
+                text: "User authentication failed".into(),
+            },
+            TransactionType::AuthCapture,
+        );
+        assert_eq!(d.code(), "error.merchant_configuration");
+    }
+
+    #[test]
+    fn approved_and_already_captured_are_approvals() {
+        for reason in [1, 311] {
+            let d = decide(
+                &aim(ResponseCode::Approved, reason, "2170000044", "ABC123"),
+                TransactionType::PriorAuthCapture,
+            );
+            assert_eq!(d.state(), "approved");
+        }
+    }
 }

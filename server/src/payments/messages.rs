@@ -86,3 +86,33 @@ pub fn blamed_fields(code: &str) -> Vec<FieldError> {
 pub fn code_from_key(key: &str) -> String {
     key.strip_prefix("payment.").unwrap_or(key).to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_decline_code_of_the_outcome_table_has_a_message_and_no_gateway_text() {
+        for rule in authnet_proto::aim::outcome::RULES {
+            let code = code_from_key(rule.message_key);
+            let m = shopper_message(&code);
+            assert!(!m.is_empty());
+            assert!(!m.contains("reason"), "{code}: {m}");
+        }
+        for key in ["payment.declined.zip", "payment.declined"] {
+            let code = code_from_key(key);
+            assert_ne!(shopper_message(&code), shopper_message("nope"), "{code}");
+        }
+    }
+
+    #[test]
+    fn avs_and_card_code_declines_blame_their_fields() {
+        assert_eq!(blamed_fields("declined.zip")[0].field, "billing.zip");
+        assert_eq!(
+            blamed_fields("declined.address")[0].field,
+            "billing.address"
+        );
+        assert_eq!(blamed_fields("declined.card_code")[0].field, "card_code");
+        assert!(blamed_fields("declined").is_empty());
+    }
+}

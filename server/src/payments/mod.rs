@@ -466,10 +466,11 @@ async fn attempt(
                         let _ = state.db.set_save_outcome(&s.id, &outcome).await;
                     }
                 } else if p.save
-                    && let Some(Shipping::New(addr)) = &p.shipping {
-                        let outcome = wallet::save_address_only(state, &s, addr).await;
-                        let _ = state.db.set_save_outcome(&s.id, &outcome).await;
-                    }
+                    && let Some(Shipping::New(addr)) = &p.shipping
+                {
+                    let outcome = wallet::save_address_only(state, &s, addr).await;
+                    let _ = state.db.set_save_outcome(&s.id, &outcome).await;
+                }
             }
             Ok(resp)
         }
@@ -667,6 +668,14 @@ async fn wait_for_outcome(state: &AppState, id: &str) -> Result<PayResponse, App
             return answer_from_session(state, &s).await;
         }
         let attempts = state.db.attempts_for_session(id).await?;
+        // An attempt still uncertain after the in-request resends is being
+        // resolved in the background: do not keep the shopper waiting.
+        let stuck = attempts
+            .last()
+            .is_some_and(|a| a.state == "uncertain" && now() - a.updated_at >= 6);
+        if stuck {
+            break;
+        }
         if attempts.iter().any(|a| a.state == "unresolved") {
             return Err(AppError::conflict(
                 "payment_unresolved",

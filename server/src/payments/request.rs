@@ -226,9 +226,10 @@ pub fn cim_answer(resp: ApiResponse) -> Answer {
         .unwrap_or_default();
     if let ApiResponse::CreateCustomerProfileTransaction(r) = &resp
         && let Some(direct) = &r.direct_response
-            && let Ok(parsed) = AimResponse::parse_auto(direct.as_bytes()) {
-                return Answer::Aim(Box::new(parsed));
-            }
+        && let Ok(parsed) = AimResponse::parse_auto(direct.as_bytes())
+    {
+        return Answer::Aim(Box::new(parsed));
+    }
     if messages.is_ok() {
         // Ok without a readable directResponse: we cannot tell the result.
         return Answer::Cim {

@@ -7,19 +7,23 @@
 //! - At start-up: every `pending`/`uncertain` ledger row left by a previous
 //!   run is resent identically (CIM charges, captures, voids, refunds: all
 //!   their data is in the database) and the answer applied. A new-card AIM
-//!   charge cannot be resent (the card number is never stored): it is marked
-//!   `unresolved`, its session stays `processing` (so it can never be charged
-//!   twice) and the merchant is told to check the transaction by invoice number.
+//!   charge cannot be resent (the card number is never stored): the relay
+//!   looks its invoice number up in the gateway's unsettled transaction list
+//!   (`getUnsettledTransactionListRequest`); a gateway without that call, or
+//!   an unexpected listing, leaves it `unresolved`: its session stays
+//!   `processing` (so it can never be charged twice) and the audit log tells
+//!   the merchant which invoice to check.
 
 use std::time::Duration;
 
 use authnet_proto::aim::{AimRequest, TransactionType};
 use checkout_domain::Amount;
 
-use super::answer::{Answer, Sent, decide, send_resolving};
+use super::answer::{Answer, Decision, Sent, decide, send_resolving};
 use super::operations::{self, Op};
 use super::{finish_charge, request};
 use crate::AppState;
+use crate::gateway::reporting::Lookup;
 use crate::http::ClientIp;
 use crate::storage::{self, AttemptResult, AttemptRow, SessionRow};
 
@@ -70,32 +74,28 @@ async fn resolve_one(
     let kind = kind_of(row);
     match (Op::from_kind(&row.kind), row.channel.as_str()) {
         (None, "aim") => {
-            // A new card: the number is gone with the previous process.
-            let result = AttemptResult {
-                state: "unresolved".into(),
-                message_code: Some("error.uncertain".into()),
-                ..AttemptResult::default()
-            };
-            state.db.settle_attempt(&row.id, &result).await?;
-            state
-                .db
-                .audit(
-                    Some(&s.id),
-                    "relay",
-                    "payment.unresolved",
-                    &format!(
-                        "attempt={} invoice={}: outcome unknown after restart; check the gateway for this invoice",
-                        row.id,
-                        row.invoice_number.as_deref().unwrap_or("-")
-                    ),
-                )
-                .await?;
-            tracing::error!(
-                session = %s.id,
-                attempt = %row.id,
-                invoice = row.invoice_number.as_deref().unwrap_or("-"),
-                "new-card charge unresolved after restart; session kept in processing"
-            );
+            // A new card: the number is gone with the previous process, so
+            // the charge cannot be resent; ask the gateway's transaction list.
+            match by_listing(state, s, row).await {
+                Listing::Resolved => {}
+                Listing::Unavailable => mark_unresolved(state, s, row).await?,
+                Listing::TooRecent => {
+                    // Maybe still in flight at the gateway: look again later.
+                    let (st, sid, r) = (state.clone(), s.id.clone(), row.clone());
+                    let wait = state.config.gateway_timeout_secs * 2 + 5;
+                    tokio::spawn(async move {
+                        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+                        let Ok(Some(s)) = st.db.get_session(&sid).await else {
+                            return;
+                        };
+                        if !matches!(by_listing(&st, &s, &r).await, Listing::Resolved)
+                            && let Err(e) = mark_unresolved(&st, &s, &r).await
+                        {
+                            tracing::error!(attempt = %r.id, error = %e, "could not mark attempt unresolved");
+                        }
+                    });
+                }
+            }
             Ok(())
         }
         (None, _) => {
@@ -144,6 +144,131 @@ async fn resolve_one(
     }
 }
 
+/// Gives up on a new-card charge: the session stays `processing` (so it is
+/// never charged twice) and the audit log names the invoice to check.
+async fn mark_unresolved(
+    state: &AppState,
+    s: &SessionRow,
+    row: &AttemptRow,
+) -> Result<(), crate::AppError> {
+    let result = AttemptResult {
+        state: "unresolved".into(),
+        message_code: Some("error.uncertain".into()),
+        ..AttemptResult::default()
+    };
+    state.db.settle_attempt(&row.id, &result).await?;
+    state
+        .db
+        .audit(
+            Some(&s.id),
+            "relay",
+            "payment.unresolved",
+            &format!(
+                "attempt={} invoice={}: outcome unknown after restart; check the gateway for this invoice",
+                row.id,
+                row.invoice_number.as_deref().unwrap_or("-")
+            ),
+        )
+        .await?;
+    tracing::error!(
+        session = %s.id,
+        attempt = %row.id,
+        invoice = row.invoice_number.as_deref().unwrap_or("-"),
+        "new-card charge unresolved after restart; session kept in processing"
+    );
+    Ok(())
+}
+
+enum Listing {
+    Resolved,
+    TooRecent,
+    Unavailable,
+}
+
+/// Resolves a new-card charge from the gateway's unsettled transaction list,
+/// matched by invoice number (and last four / amount when the list has them).
+async fn by_listing(state: &AppState, s: &SessionRow, row: &AttemptRow) -> Listing {
+    let invoice = row
+        .invoice_number
+        .clone()
+        .unwrap_or_else(|| s.invoice_number.clone());
+    let list = match state.gateway.unsettled_transactions().await {
+        Ok(Lookup::Found(list)) => list,
+        Ok(Lookup::Unsupported(code)) => {
+            tracing::warn!(%code, "gateway has no transaction list; cannot resolve a new-card charge");
+            return Listing::Unavailable;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "transaction list unavailable");
+            return Listing::Unavailable;
+        }
+    };
+    let amount = storage::amount(&row.amount).ok().map(|a| a.value());
+    let last4 = row.last4.clone().unwrap_or_default();
+    let matching: Vec<_> = list
+        .into_iter()
+        .filter(|t| t.invoice_number == invoice)
+        .filter(|t| {
+            t.account_number.is_empty() || last4.is_empty() || t.account_number.ends_with(&last4)
+        })
+        .collect();
+    const CHARGED: [&str; 6] = [
+        "authorizedPendingCapture",
+        "capturedPendingSettlement",
+        "settledSuccessfully",
+        "FDSPendingReview",
+        "FDSAuthorizedPendingReview",
+        "underReview",
+    ];
+    let charged = matching.iter().find(|t| {
+        CHARGED.contains(&t.status.as_str())
+            && (t.settle_amount.is_none()
+                || amount.is_none()
+                || t.settle_amount == amount
+                || t.settle_amount.is_some_and(|a| a.is_zero()))
+    });
+    let decision = if let Some(t) = charged {
+        Decision::Approved {
+            trans_id: t.trans_id.clone(),
+            auth_code: String::new(),
+            avs: None,
+            card_code: None,
+            reason: 1,
+        }
+    } else if let Some(t) = matching.iter().find(|t| t.status == "declined") {
+        Decision::Declined {
+            code: "declined".into(),
+            reason: 2,
+            trans_id: t.trans_id.clone(),
+        }
+    } else if matching.is_empty() {
+        let age = storage::now() - row.created_at;
+        let quiet = i64::try_from(state.config.gateway_timeout_secs * 2 + 5).unwrap_or(45);
+        if age < quiet {
+            return Listing::TooRecent;
+        }
+        // Long past any timeout and not at the gateway: it was never charged.
+        Decision::Error {
+            code: "error.try_again".into(),
+            retryable: true,
+            reason: 0,
+            gateway_text: "not in the gateway's transaction list".into(),
+        }
+    } else {
+        return Listing::Unavailable;
+    };
+    match finish_charge(state, s, row, &decision, None).await {
+        Ok(_) => {
+            tracing::info!(session = %s.id, attempt = %row.id, outcome = decision.state(), "new-card charge resolved from the transaction list");
+            Listing::Resolved
+        }
+        Err(e) => {
+            tracing::error!(session = %s.id, error = %e, "could not record a resolved charge");
+            Listing::Unavailable
+        }
+    }
+}
+
 /// Keeps resending a new-card charge whose outcome is still unknown, while
 /// the duplicate window lasts; applies the first answer.
 pub fn spawn_background_aim(state: AppState, session_id: String, row: AttemptRow, req: AimRequest) {
@@ -151,7 +276,7 @@ pub fn spawn_background_aim(state: AppState, session_id: String, row: AttemptRow
         let _guard = state.inflight.enter();
         let window = u64::from(state.config.duplicate_window_secs);
         let mut waited = 0u64;
-        let mut delay = 5u64;
+        let mut delay = 3u64;
         while waited + delay < window.saturating_sub(30) {
             tokio::time::sleep(Duration::from_secs(delay)).await;
             waited += delay;

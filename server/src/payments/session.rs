@@ -205,9 +205,10 @@ pub fn validate_create(req: &CreateSessionRequest) -> Result<(), AppError> {
         check_reference(&mut errors, "shopper_reference", r);
     }
     if let Some(email) = &req.shopper_email
-        && let Err(e) = checkout_domain::validate_email(email, false) {
-            errors.push(fe("shopper_email", e.code, &e.message));
-        }
+        && let Err(e) = checkout_domain::validate_email(email, false)
+    {
+        errors.push(fe("shopper_email", e.code, &e.message));
+    }
     if req.offer_save && req.shopper_reference.is_none() {
         errors.push(fe(
             "offer_save",
@@ -216,13 +217,14 @@ pub fn validate_create(req: &CreateSessionRequest) -> Result<(), AppError> {
         ));
     }
     if let Some(u) = &req.return_url
-        && (!(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 2048) {
-            errors.push(fe(
-                "return_url",
-                "url.invalid",
-                "An http(s) URL of at most 2048 characters.",
-            ));
-        }
+        && (!(u.starts_with("https://") || u.starts_with("http://")) || u.len() > 2048)
+    {
+        errors.push(fe(
+            "return_url",
+            "url.invalid",
+            "An http(s) URL of at most 2048 characters.",
+        ));
+    }
     if errors.is_empty() {
         Ok(())
     } else {
@@ -333,6 +335,7 @@ pub fn merchant_view(s: &SessionRow) -> Result<SessionView, AppError> {
         invoice_number: Some(s.invoice_number.clone()),
         shopper_reference: s.shopper_reference.clone(),
         last_error: s.last_error.clone(),
+        save_outcome: s.save_outcome.clone(),
         created_at: rfc3339(s.created_at),
         updated_at: rfc3339(s.updated_at),
     })

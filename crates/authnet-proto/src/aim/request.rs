@@ -856,3 +856,244 @@ fn check_address(prefix: &'static str, a: &Address) -> Result<(), BuildError> {
     )?;
     Ok(())
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use crate::aim::form::decode_form;
+    use checkout_domain::{Brand, YearMonth};
+    use rust_decimal_macros::dec;
+
+    fn creds() -> Credentials {
+        Credentials::new("anet-test", Secret::new("SandboxKey123456".to_owned()))
+    }
+
+    fn card(code: Option<&str>) -> CardData {
+        let today = YearMonth {
+            year: 2026,
+            month: 11,
+        };
+        CardData::full(
+            CardNumber::parse("4111111111111111").unwrap(),
+            Expiry::parse("12/30", today).unwrap(),
+            code.map(|c| CardCode::parse(c, Some(Brand::Visa)).unwrap()),
+        )
+    }
+
+    #[test]
+    fn auth_capture_encodes_every_group_and_decodes_back() {
+        let req = AimRequest::auth_capture(creds(), dec!(19.99), card(Some("123")))
+            .with_invoice("INV-1")
+            .with_description("Widgets")
+            .with_duplicate_window(300)
+            .with_bill_to(Address {
+                first_name: Some("Ann".into()),
+                zip: Some("97201".into()),
+                ..Address::default()
+            })
+            .with_ship_to(Address {
+                city: Some("Portland".into()),
+                ..Address::default()
+            })
+            .with_customer(Customer {
+                email: Some("ann@example.com".into()),
+                cust_id: Some("C-55".into()),
+                customer_ip: Some("10.0.0.1".into()),
+                ..Customer::default()
+            })
+            .with_line_item(LineItem {
+                id: "item1".into(),
+                name: "golf balls".into(),
+                description: String::new(),
+                quantity: dec!(2),
+                unit_price: dec!(18.95),
+                taxable: true,
+            })
+            .with_merchant_field("order_ref", "A-17");
+        let mut req = req;
+        req.tax = Some(Charge::Itemized {
+            name: "Tax1".into(),
+            description: "state tax".into(),
+            amount: dec!(1.25),
+        });
+        req.freight = Some(Charge::Amount(dec!(12.95)));
+        req.tax_exempt = Some(false);
+        req.po_num = Some("PO-9".into());
+        req.recurring_billing = Some(false);
+        req.email_receipt.email_customer = Some(true);
+        req.authentication = Some(CardholderAuthentication {
+            indicator: Some("5".into()),
+            value: Some("uq3wDbqt8A26rfANAAAAAP".into()),
+        });
+        let body = req.encode().unwrap();
+        assert!(body.starts_with(
+            "x_login=anet-test&x_tran_key=SandboxKey123456&x_version=3.1&x_type=AUTH_CAPTURE"
+        ));
+        let f = decode_form(body.as_bytes());
+        assert_eq!(f.transaction_type(), Ok(TransactionType::AuthCapture));
+        assert_eq!(f.amount(), Ok(Some(dec!(19.99))));
+        assert_eq!(
+            f.card_num.as_ref().unwrap().expose_secret(),
+            "4111111111111111"
+        );
+        assert_eq!(f.card_code.as_ref().unwrap().expose_secret(), "123");
+        assert_eq!(f.exp_date.as_deref(), Some("1230"));
+        assert_eq!(f.delim(), b'|');
+        assert_eq!(f.encap(), Some(b'"'));
+        assert_eq!(f.duplicate_window_secs(), 300);
+        assert_eq!(
+            f.line_items,
+            vec!["item1<|>golf balls<|><|>2<|>18.95<|>Y".to_owned()]
+        );
+        assert_eq!(f.tax.as_deref(), Some("Tax1<|>state tax<|>1.25"));
+        assert_eq!(f.ship_to_city.as_deref(), Some("Portland"));
+        assert_eq!(f.cust_id.as_deref(), Some("C-55"));
+        assert_eq!(f.authentication_indicator.as_deref(), Some("5"));
+        assert_eq!(
+            f.merchant_fields,
+            vec![("order_ref".to_owned(), "A-17".to_owned())]
+        );
+        assert!(f.check_line_items().is_ok());
+        assert!(!format!("{req:?}").contains("4111111111111111"));
+        assert!(!format!("{req:?}").contains("SandboxKey123456"));
+    }
+
+    #[test]
+    fn each_type_checks_its_required_fields() {
+        let missing = |r: AimRequest| match r.validate() {
+            Err(BuildError::Missing { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            AimRequest::auth_only(creds(), dec!(1), card(None))
+                .validate()
+                .is_ok()
+        );
+        assert!(
+            AimRequest::prior_auth_capture(creds(), "2170000001", None)
+                .validate()
+                .is_ok()
+        );
+        assert_eq!(
+            missing(AimRequest::prior_auth_capture(creds(), "", None)),
+            "x_trans_id"
+        );
+        assert_eq!(missing(AimRequest::void(creds(), "")), "x_trans_id");
+        assert!(AimRequest::void(creds(), "2170000001").validate().is_ok());
+        assert_eq!(
+            missing(AimRequest::capture_only(creds(), "", dec!(1), card(None))),
+            "x_auth_code"
+        );
+        assert_eq!(
+            AimRequest::capture_only(creds(), "1234567", dec!(1), card(None)).validate(),
+            Err(BuildError::TooLong {
+                field: "x_auth_code",
+                max: 6
+            })
+        );
+        let credit = AimRequest::credit(
+            creds(),
+            "2170000001",
+            dec!(5),
+            CardData::LastFour("1111".into()),
+        );
+        let body = credit.encode().unwrap();
+        assert!(body.contains("x_card_num=1111") && !body.contains("x_exp_date"));
+        assert_eq!(
+            missing(AimRequest::credit(
+                creds(),
+                "",
+                dec!(5),
+                CardData::LastFour("1111".into())
+            )),
+            "x_trans_id"
+        );
+        let mut no_card = AimRequest::auth_capture(creds(), dec!(1), card(None));
+        no_card.card = None;
+        assert_eq!(missing(no_card), "x_card_num");
+    }
+
+    #[test]
+    fn prior_auth_capture_not_above_authorised() {
+        let mut r = AimRequest::prior_auth_capture(creds(), "2170000001", Some(dec!(20.01)));
+        r.authorized_amount = Some(dec!(20.00));
+        assert_eq!(r.validate(), Err(BuildError::AboveAuthorized));
+        r.amount = Some(dec!(20.00));
+        assert!(r.validate().is_ok());
+    }
+
+    #[test]
+    fn values_are_checked_against_the_guide_limits() {
+        let base = || AimRequest::auth_capture(creds(), dec!(1), card(None));
+        assert!(matches!(
+            base().with_invoice("x".repeat(21)).validate(),
+            Err(BuildError::TooLong {
+                field: "x_invoice_num",
+                ..
+            })
+        ));
+        assert!(matches!(
+            base().with_description("x".repeat(256)).validate(),
+            Err(BuildError::TooLong { .. })
+        ));
+        let mut r = base();
+        r.amount = Some(dec!(1.001));
+        assert!(matches!(
+            r.validate(),
+            Err(BuildError::Invalid {
+                field: "x_amount",
+                ..
+            })
+        ));
+        r.amount = Some(dec!(0));
+        assert!(r.validate().is_err());
+        assert_eq!(
+            base().with_merchant_field("x_custom", "v").validate(),
+            Err(BuildError::MerchantFieldName("x_custom".into()))
+        );
+        assert!(
+            base()
+                .with_merchant_field("X_Login", "v")
+                .validate()
+                .is_err()
+        );
+        let item = LineItem {
+            id: "i".into(),
+            name: "n".into(),
+            description: String::new(),
+            quantity: dec!(1),
+            unit_price: dec!(1.00),
+            taxable: false,
+        };
+        let mut r = base();
+        r.line_items = vec![item.clone(); 31];
+        assert_eq!(r.validate(), Err(BuildError::TooManyLineItems(31)));
+        r.line_items = vec![item.clone(); 30];
+        assert!(r.validate().is_ok());
+        let mut bad = item.clone();
+        bad.name = "x".repeat(32);
+        assert!(matches!(
+            base().with_line_item(bad).validate(),
+            Err(BuildError::LineItem(_))
+        ));
+        let mut bad = item;
+        bad.id = "a<|>b".into();
+        assert!(base().with_line_item(bad).validate().is_err());
+        let mut r = base();
+        r.customer.customer_ip = Some("not-an-ip".into());
+        assert!(r.validate().is_err());
+        let mut r = base();
+        r.duplicate_window = Some(28_801);
+        assert!(r.validate().is_err());
+        let mut r = base();
+        r.tax = Some(Charge::Itemized {
+            name: "x".repeat(32),
+            description: String::new(),
+            amount: dec!(1),
+        });
+        assert!(r.validate().is_err());
+        let r = base().with_framing(b',', Some(b','));
+        assert!(r.validate().is_err());
+    }
+}

@@ -121,10 +121,9 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
     let mut root: Option<Node> = None;
     let mut count = 0usize;
     let mut namespace_ok = !check_namespace;
-    let mut buf = Vec::new();
     loop {
         let event = reader
-            .read_event_into(&mut buf)
+            .read_event()
             .map_err(|e| ApiError::Parse(format!("{e}")))?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
@@ -161,7 +160,12 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
                     }
                 }
                 if is_empty {
-                    let node = Node::parent(&name, Vec::new());
+                    let node = Node {
+                        name,
+                        body: Body::Children(Vec::new()),
+                        repeated: false,
+                        flatten: false,
+                    };
                     match stack.last_mut() {
                         Some((_, children, _)) => children.push(node),
                         None => root = Some(node),
@@ -174,18 +178,24 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
                 let Some((name, children, text)) = stack.pop() else {
                     return Err(ApiError::Parse("Unexpected end tag.".into()));
                 };
-                let node = if children.is_empty() {
+                let body = if children.is_empty() {
                     if text.is_empty() {
-                        Node::parent(&name, children)
+                        Body::Children(children)
                     } else {
-                        Node::text(&name, text)
+                        Body::Text(text)
                     }
                 } else if text.trim().is_empty() {
-                    Node::parent(&name, children)
+                    Body::Children(children)
                 } else {
                     return Err(ApiError::Parse(format!(
                         "The element '{name}' cannot contain text and elements."
                     )));
+                };
+                let node = Node {
+                    name,
+                    body,
+                    repeated: false,
+                    flatten: false,
                 };
                 match stack.last_mut() {
                     Some((_, siblings, _)) => siblings.push(node),
@@ -233,7 +243,6 @@ pub(crate) fn parse_xml(bytes: &[u8], check_namespace: bool) -> Result<Document,
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
         }
-        buf.clear();
     }
     if !stack.is_empty() {
         return Err(ApiError::Parse(

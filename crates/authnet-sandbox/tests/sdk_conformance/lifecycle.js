@@ -354,6 +354,91 @@ async function getAfterDelete() {
   expect(rc === 'Error' && code === 'E00040', `result ${result(resp)}`);
 }
 
+async function validatePaymentProfile() {
+  const req = new C.ValidateCustomerPaymentProfileRequest();
+  req.setMerchantAuthentication(auth());
+  req.setCustomerProfileId(state.profile);
+  req.setCustomerPaymentProfileId(state.pp2);
+  req.setValidationMode(C.ValidationModeEnum.TESTMODE);
+  const resp = new C.ValidateCustomerPaymentProfileResponse(
+    await call(K.ValidateCustomerPaymentProfileController, req));
+  expect(result(resp)[0] === 'Ok', `result ${result(resp)}`);
+  const fields = String(resp.getDirectResponse()).split(',');
+  expect(fields[0] === '1' && fields[6] === '0', `directResponse ${fields.slice(0, 7)}`);
+}
+
+async function updateProfile() {
+  const p = new C.CustomerProfileExType();
+  p.setMerchantCustomerId('js-' + RUN);
+  p.setDescription('Node SDK life cycle (updated)');
+  p.setEmail(`js-${RUN}@example.com`);
+  p.setCustomerProfileId(state.profile);
+  const req = new C.UpdateCustomerProfileRequest();
+  req.setMerchantAuthentication(auth());
+  req.setProfile(p);
+  const resp = new C.UpdateCustomerProfileResponse(await call(K.UpdateCustomerProfileController, req));
+  expect(result(resp)[0] === 'Ok', `result ${result(resp)}`);
+}
+
+async function updateAndGetShippingAddress() {
+  const a = address('Bo', 'Lee', '78 Pier Ave', '98007', C.CustomerAddressExType);
+  a.setCustomerAddressId(state.addr2);
+  const req = new C.UpdateCustomerShippingAddressRequest();
+  req.setMerchantAuthentication(auth());
+  req.setCustomerProfileId(state.profile);
+  req.setAddress(a);
+  const resp = new C.UpdateCustomerShippingAddressResponse(await call(K.UpdateCustomerShippingAddressController, req));
+  expect(result(resp)[0] === 'Ok', `result ${result(resp)}`);
+  const get = new C.GetCustomerShippingAddressRequest();
+  get.setMerchantAuthentication(auth());
+  get.setCustomerProfileId(state.profile);
+  get.setCustomerAddressId(state.addr2);
+  const got = new C.GetCustomerShippingAddressResponse(await call(K.GetCustomerShippingAddressController, get));
+  expect(result(got)[0] === 'Ok', `result ${result(got)}`);
+  expect(got.getAddress().getAddress() === '78 Pier Ave', `address ${got.getAddress().getAddress()}`);
+}
+
+async function profileAuthOnlyThenCapture() {
+  const t = new C.ProfileTransAuthOnlyType();
+  t.setAmount(30);
+  t.setCustomerProfileId(state.profile);
+  t.setCustomerPaymentProfileId(state.pp2);
+  let tx = new C.ProfileTransactionType();
+  tx.setProfileTransAuthOnly(t);
+  let req = new C.CreateCustomerProfileTransactionRequest();
+  req.setMerchantAuthentication(auth());
+  req.setTransaction(tx);
+  req.setExtraOptions('x_duplicate_window=0');
+  let resp = new C.CreateCustomerProfileTransactionResponse(await call(K.CreateCustomerProfileTransactionController, req));
+  expect(result(resp)[0] === 'Ok', `auth ${result(resp)}`);
+  const fields = String(resp.getDirectResponse()).split(',');
+  expect(fields[11] === 'auth_only', `type ${fields[11]}`);
+  const c = new C.ProfileTransPriorAuthCaptureType();
+  c.setAmount('25.00');
+  c.setCustomerProfileId(state.profile);
+  c.setCustomerPaymentProfileId(state.pp2);
+  c.setTransId(fields[6]);
+  tx = new C.ProfileTransactionType();
+  tx.setProfileTransPriorAuthCapture(c);
+  req = new C.CreateCustomerProfileTransactionRequest();
+  req.setMerchantAuthentication(auth());
+  req.setTransaction(tx);
+  resp = new C.CreateCustomerProfileTransactionResponse(await call(K.CreateCustomerProfileTransactionController, req));
+  expect(result(resp)[0] === 'Ok', `capture ${result(resp)}`);
+  const cap = String(resp.getDirectResponse()).split(',');
+  expect(cap[0] === '1' && cap[11] === 'prior_auth_capture', `capture ${cap.slice(0, 12)}`);
+  return `captured 25.00 of ${fields[6]}`;
+}
+
+async function deletePaymentProfile() {
+  const req = new C.DeleteCustomerPaymentProfileRequest();
+  req.setMerchantAuthentication(auth());
+  req.setCustomerProfileId(state.profile);
+  req.setCustomerPaymentProfileId(state.pp2);
+  const resp = new C.DeleteCustomerPaymentProfileResponse(await call(K.DeleteCustomerPaymentProfileController, req));
+  expect(result(resp)[0] === 'Ok', `result ${result(resp)}`);
+}
+
 (async () => {
   await step('create profile (card + ship-to, testMode)', createProfile);
   await step('duplicate create -> E00039 naming the id', duplicateCreate);
@@ -371,8 +456,14 @@ async function getAfterDelete() {
   await step('refund after settlement', refundAfterSettlement);
   await step('get profile ids', profileIds);
   await step('wrong key -> E00007', wrongKey);
+  await step('validate payment profile (testMode)', validatePaymentProfile);
+  await step('update profile', updateProfile);
+  await step('update and get shipping address', updateAndGetShippingAddress);
+  await step('profile auth-only then prior-auth-capture', profileAuthOnlyThenCapture);
   await step('delete shipping address', deleteShippingAddress);
   await step('get profile after delete of address', getProfile(2, 1));
+  await step('delete payment profile', deletePaymentProfile);
+  await step('get profile after delete of payment profile', getProfile(1, 1));
   await step('delete profile', deleteProfile(['Ok', 'I00001']));
   await step('delete profile again -> E00040', deleteProfile(['Error', 'E00040']));
   await step('get profile after delete -> E00040', getAfterDelete);

@@ -346,6 +346,90 @@ def get_after_delete():
     expect(result(resp)[:2] == ("Error", "E00040"), f"result {result(resp)}")
 
 
+def validate_payment_profile():
+    req = apicontractsv1.validateCustomerPaymentProfileRequest()
+    req.merchantAuthentication = auth()
+    req.customerProfileId = state["profile"]
+    req.customerPaymentProfileId = state["pp2"]
+    req.validationMode = "testMode"
+    resp = call(ctl.validateCustomerPaymentProfileController, req)
+    expect(result(resp)[0] == "Ok", f"result {result(resp)}")
+    fields = str(resp.directResponse).split(",")
+    expect(fields[0] == "1" and fields[6] == "0", f"directResponse {fields[:7]}")
+
+
+def update_profile():
+    p = apicontractsv1.customerProfileExType()
+    p.merchantCustomerId = "py-" + RUN
+    p.description = "Python SDK life cycle (updated)"
+    p.email = f"py-{RUN}@example.com"
+    p.customerProfileId = state["profile"]
+    req = apicontractsv1.updateCustomerProfileRequest()
+    req.merchantAuthentication = auth()
+    req.profile = p
+    resp = call(ctl.updateCustomerProfileController, req)
+    expect(result(resp)[0] == "Ok", f"result {result(resp)}")
+
+
+def update_and_get_shipping_address():
+    a = address("Bo", "Lee", "78 Pier Ave", "98007", cls=apicontractsv1.customerAddressExType)
+    a.customerAddressId = state["addr2"]
+    req = apicontractsv1.updateCustomerShippingAddressRequest()
+    req.merchantAuthentication = auth()
+    req.customerProfileId = state["profile"]
+    req.address = a
+    resp = call(ctl.updateCustomerShippingAddressController, req)
+    expect(result(resp)[0] == "Ok", f"result {result(resp)}")
+    req = apicontractsv1.getCustomerShippingAddressRequest()
+    req.merchantAuthentication = auth()
+    req.customerProfileId = state["profile"]
+    req.customerAddressId = state["addr2"]
+    resp = call(ctl.getCustomerShippingAddressController, req)
+    expect(result(resp)[0] == "Ok", f"result {result(resp)}")
+    expect(str(resp.address.address) == "78 Pier Ave", f"address {resp.address.address}")
+
+
+def profile_auth_only_then_capture():
+    t = apicontractsv1.profileTransAuthOnlyType()
+    t.amount = Decimal("30.00")
+    t.customerProfileId = state["profile"]
+    t.customerPaymentProfileId = state["pp2"]
+    tx = apicontractsv1.profileTransactionType()
+    tx.profileTransAuthOnly = t
+    req = apicontractsv1.createCustomerProfileTransactionRequest()
+    req.merchantAuthentication = auth()
+    req.transaction = tx
+    req.extraOptions = "x_duplicate_window=0"
+    resp = call(ctl.createCustomerProfileTransactionController, req)
+    expect(result(resp)[0] == "Ok", f"auth {result(resp)}")
+    fields = str(resp.directResponse).split(",")
+    expect(fields[11] == "auth_only", f"type {fields[11]}")
+    c = apicontractsv1.profileTransPriorAuthCaptureType()
+    c.amount = Decimal("25.00")
+    c.customerProfileId = state["profile"]
+    c.customerPaymentProfileId = state["pp2"]
+    c.transId = fields[6]
+    tx = apicontractsv1.profileTransactionType()
+    tx.profileTransPriorAuthCapture = c
+    req = apicontractsv1.createCustomerProfileTransactionRequest()
+    req.merchantAuthentication = auth()
+    req.transaction = tx
+    resp = call(ctl.createCustomerProfileTransactionController, req)
+    expect(result(resp)[0] == "Ok", f"capture {result(resp)}")
+    cap = str(resp.directResponse).split(",")
+    expect(cap[0] == "1" and cap[11] == "prior_auth_capture", f"capture {cap[:12]}")
+    return f"captured 25.00 of {fields[6]}"
+
+
+def delete_payment_profile():
+    req = apicontractsv1.deleteCustomerPaymentProfileRequest()
+    req.merchantAuthentication = auth()
+    req.customerProfileId = state["profile"]
+    req.customerPaymentProfileId = state["pp2"]
+    resp = call(ctl.deleteCustomerPaymentProfileController, req)
+    expect(result(resp)[0] == "Ok", f"result {result(resp)}")
+
+
 step("create profile (card + ship-to, testMode)", create_profile)
 step("duplicate create -> E00039 naming the id", duplicate_create)
 step("get profile before adds", get_profile(1, 1))
@@ -362,8 +446,14 @@ step("void", void)
 step("refund after settlement", refund_after_settlement)
 step("get profile ids", profile_ids)
 step("wrong key -> E00007", wrong_key)
+step("validate payment profile (testMode)", validate_payment_profile)
+step("update profile", update_profile)
+step("update and get shipping address", update_and_get_shipping_address)
+step("profile auth-only then prior-auth-capture", profile_auth_only_then_capture)
 step("delete shipping address", delete_shipping_address)
 step("get profile after delete of address", get_profile(2, 1))
+step("delete payment profile", delete_payment_profile)
+step("get profile after delete of payment profile", get_profile(1, 1))
 step("delete profile", delete_profile(("Ok", "I00001")))
 step("delete profile again -> E00040", delete_profile(("Error", "E00040")))
 step("get profile after delete -> E00040", get_after_delete)
