@@ -70,7 +70,7 @@ impl Db {
         } else {
             (DbKind::Postgres, url.to_owned())
         };
-        let max = if kind == DbKind::Sqlite { 4 } else { 10 };
+        let max = if kind == DbKind::Sqlite { 8 } else { 10 };
         let pool = AnyPoolOptions::new()
             .max_connections(max)
             .acquire_timeout(std::time::Duration::from_secs(10))

@@ -771,12 +771,17 @@ impl RelayProcess {
         Ok(())
     }
 
-    /// SIGTERM, then waits (bounded) for the process to exit.
-    pub fn terminate(&mut self, limit: Duration) -> Result<std::process::ExitStatus> {
+    /// Sends SIGTERM (graceful shutdown) without waiting.
+    pub fn signal_term(&self) -> Result<()> {
         let status = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()?;
         ensure!(status.success(), "kill -TERM failed");
+        Ok(())
+    }
+
+    /// Waits (bounded) for the process to exit; kills it after `limit`.
+    pub fn wait_exit(&mut self, limit: Duration) -> Result<std::process::ExitStatus> {
         let steps = limit.as_millis() / 50;
         for _ in 0..steps {
             if let Some(s) = self.child.try_wait()? {
@@ -785,7 +790,13 @@ impl RelayProcess {
             std::thread::sleep(Duration::from_millis(50));
         }
         self.child.kill()?;
-        bail!("anet-relay did not exit within {limit:?} of SIGTERM")
+        bail!("anet-relay did not exit within {limit:?}")
+    }
+
+    /// SIGTERM, then waits (bounded) for the process to exit.
+    pub fn terminate(&mut self, limit: Duration) -> Result<std::process::ExitStatus> {
+        self.signal_term()?;
+        self.wait_exit(limit)
     }
 
     /// stdout and stderr, for the leak scan.

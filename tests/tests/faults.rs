@@ -460,7 +460,8 @@ impl Proc {
     }
 
     fn spawn(&self, tag: &str) -> RelayProcess {
-        RelayProcess::spawn(&self.env(), &self.dir.0, tag).expect("spawn anet-relay")
+        tokio::task::block_in_place(|| RelayProcess::spawn(&self.env(), &self.dir.0, tag))
+            .expect("spawn anet-relay")
     }
 }
 
@@ -657,7 +658,7 @@ async fn a_relay_killed_mid_payment_and_restarted_leaves_no_session_uncertain_an
     let http = reliability::Recorder::new();
     let mut first = p.spawn("first");
     let (shops, tasks) = start_payments_mid_flight(&http, &first.url, &p.gateway, 6).await;
-    first.kill().expect("kill -9");
+    tokio::task::block_in_place(|| first.kill()).expect("kill -9");
     for t in tasks {
         let _ = t.await;
     }
@@ -675,12 +676,15 @@ async fn a_relay_stopped_gracefully_mid_payment_finishes_the_payments_before_exi
     let http = reliability::Recorder::new();
     let mut first = p.spawn("first");
     let (shops, tasks) = start_payments_mid_flight(&http, &first.url, &p.gateway, 6).await;
-    let status = first.terminate(Duration::from_secs(60)).expect("SIGTERM");
+    first.signal_term().expect("SIGTERM");
+    // The gateway answers again: the relay's resends get the original outcome.
+    p.gateway.sandbox.clear_faults();
+    let exit = tokio::task::block_in_place(|| first.wait_exit(Duration::from_secs(90)));
+    let status = exit.expect("graceful exit");
     assert!(status.success(), "graceful exit: {status}");
     for t in tasks {
         let _ = t.await;
     }
-    p.gateway.sandbox.clear_faults();
     let second = p.spawn("second");
     assert_restart_resolved(&p, &second.url, &shops).await;
     assert_process_leaked_nothing(&p, &[&first, &second], &shops, &http);

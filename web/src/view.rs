@@ -1,4 +1,4 @@
-//! The components: [`App`] (loads the session) and [`Checkout`] (the form).
+//! The checkout form ([`Checkout`]) and [`start_app`], which loads the session and mounts it.
 
 use std::rc::Rc;
 

@@ -116,3 +116,17 @@ proptest! {
         prop_assert_eq!(parsed, Ok(r));
     }
 }
+
+proptest! {
+    // The slow, high-count run: `cargo test -p authnet-proto --test aim_props -- --ignored`.
+    #![proptest_config(ProptestConfig::with_cases(200_000))]
+
+    #[test]
+    #[ignore = "slow: 200k cases per parser"]
+    fn parsers_never_panic_slow(bytes in prop::collection::vec(any::<u8>(), 0..400), d in 0usize..DELIMS.len(), e in prop::option::of(0usize..ENCAPS.len())) {
+        let _ = AimResponse::parse(&bytes, DELIMS[d], e.map(|i| ENCAPS[i]));
+        let _ = AimResponse::parse_auto(&bytes);
+        let f = decode_form(&bytes);
+        let _ = (f.transaction_type(), f.amount(), f.charges(), f.check_line_items(), f.split_tender());
+    }
+}

@@ -105,6 +105,9 @@ fn to_txn(f: &ParsedAimRequest, kind: TransactionType) -> TxnRequest {
     t.card_number = f.card_num.clone();
     t.expiry = f.exp_date.clone();
     t.card_code = f.card_code.clone();
+    t.bank_aba_code = f.bank_aba_code.clone();
+    t.bank_acct_num = f.bank_acct_num.clone();
+    t.bank_acct_type = f.bank_acct_type.clone();
     t.ref_trans_id = f.trans_id.clone();
     t.auth_code = f.auth_code.clone();
     t.split_tender_id = f.split_tender_id.clone();

@@ -40,6 +40,10 @@ pub struct TxnRequest {
     /// Raw expiry as sent (`MMYY`, `MM/YY`, `MM-YYYY`, `YYYY-MM`, …).
     pub expiry: Option<String>,
     pub card_code: Option<Secret<String>>,
+    /// eCheck (`method` = `ECHECK`): routing number, account number, type.
+    pub bank_aba_code: Option<String>,
+    pub bank_acct_num: Option<Secret<String>>,
+    pub bank_acct_type: Option<String>,
     /// The original transaction for PRIOR_AUTH_CAPTURE / CREDIT / VOID.
     pub ref_trans_id: Option<String>,
     /// CAPTURE_ONLY approval code.
@@ -82,6 +86,9 @@ impl TxnRequest {
             card_number: None,
             expiry: None,
             card_code: None,
+            bank_aba_code: None,
+            bank_acct_num: None,
+            bank_acct_type: None,
             ref_trans_id: None,
             auth_code: None,
             split_tender_id: None,
@@ -224,6 +231,39 @@ impl Sandbox {
         })
     }
 
+    /// eCheck: routing number (9 digits, ABA check digit → 9), account number
+    /// (1–17 digits → 10), account type (71).
+    fn check_bank(&self, req: &TxnRequest) -> Result<CheckedCard, u16> {
+        let aba = req.bank_aba_code.as_deref().unwrap_or("").trim();
+        if !aba_valid(aba) {
+            return Err(9);
+        }
+        let acct = req
+            .bank_acct_num
+            .as_ref()
+            .map(|s| s.expose_secret().trim())
+            .unwrap_or("");
+        if acct.is_empty() || acct.len() > 17 || !acct.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(10);
+        }
+        match req.bank_acct_type.as_deref().map(str::trim) {
+            None | Some("") => {}
+            Some(t)
+                if ["CHECKING", "SAVINGS", "BUSINESSCHECKING"]
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(t)) => {}
+            Some(_) => return Err(71),
+        }
+        Ok(CheckedCard {
+            last4: acct
+                .get(acct.len().saturating_sub(4)..)
+                .unwrap_or_default()
+                .to_owned(),
+            card_type: "Bank Account",
+            fingerprint: self.0.fingerprint_key.hash_one((aba, acct)),
+        })
+    }
+
     fn check_expiry(&self, raw: Option<&str>) -> Result<(i32, u32), u16> {
         let (y, m) =
             parse_expiry(raw.unwrap_or(""), self.0.config.behaviour.accept_yyyy_mm).ok_or(7u16)?;
@@ -240,21 +280,34 @@ impl Sandbox {
             Some(a) if a > Decimal::ZERO => a,
             _ => return Self::refuse(resp, 5, ""),
         };
-        let card = match self.check_card(req) {
+        let echeck = req.method.eq_ignore_ascii_case("ECHECK");
+        if echeck && req.kind == TransactionType::CaptureOnly {
+            return Self::refuse(resp, 53, "");
+        }
+        let checked = if echeck {
+            self.check_bank(req)
+        } else {
+            self.check_card(req)
+        };
+        let card = match checked {
             Ok(c) => c,
             Err(reason) => return Self::refuse(resp, reason, ""),
         };
         resp.account_number = format!("XXXX{}", card.last4);
         resp.card_type = card.card_type.to_owned();
-        let expiry = match self.check_expiry(req.expiry.as_deref()) {
-            Ok(e) => e,
-            Err(reason) => return Self::refuse(resp, reason, ""),
+        let expiry = if echeck {
+            (0, 0)
+        } else {
+            match self.check_expiry(req.expiry.as_deref()) {
+                Ok(e) => e,
+                Err(reason) => return Self::refuse(resp, reason, ""),
+            }
         };
         let code = req
             .card_code
             .as_ref()
             .map(|c| c.expose_secret().trim())
-            .filter(|c| !c.is_empty());
+            .filter(|c| !c.is_empty() && !echeck);
         if let Some(c) = code
             && (!(3..=4).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -266,9 +319,6 @@ impl Sandbox {
                 Some(a) if a.len() > 6 => return Self::refuse(resp, 72, ""),
                 _ => {}
             }
-        }
-        if req.method.eq_ignore_ascii_case("ECHECK") && req.kind == TransactionType::CaptureOnly {
-            return Self::refuse(resp, 53, "");
         }
 
         // Test mode: nothing stored; the error card picks the reason by amount.
@@ -331,10 +381,16 @@ impl Sandbox {
         }
 
         // Issuer decision from the test values.
-        let zip = magic::zip_trigger(&req.bill_to.zip);
+        let zip = if echeck {
+            None
+        } else {
+            magic::zip_trigger(&req.bill_to.zip)
+        };
         let has_address =
             !req.bill_to.address.trim().is_empty() || !req.bill_to.zip.trim().is_empty();
-        let mut avs = if has_address {
+        let mut avs = if echeck {
+            AvsResult::NotApplicable
+        } else if has_address {
             AvsResult::AddressAndZip5Match
         } else {
             AvsResult::NoAddressInfo
@@ -351,6 +407,7 @@ impl Sandbox {
             .is_some_and(|c| b.card_code_reject.contains(c.as_str()));
         let mut approved_amount = amount;
         let declined_reason = match (&zip, avs_filtered, cvv_filtered) {
+            _ if echeck && amount > magic::echeck_limit() => Some(2),
             (Some(magic::ZipTrigger::Decline), _, _) => Some(2),
             (_, true, true) => Some(45),
             (_, true, false) => Some(27),
@@ -601,7 +658,14 @@ impl Sandbox {
             Some(a) if a > Decimal::ZERO => a,
             _ => return Self::refuse(resp, 5, ""),
         };
-        let digits = req.card_digits().to_owned();
+        let digits = if req.method.eq_ignore_ascii_case("ECHECK") {
+            req.bank_acct_num
+                .as_ref()
+                .map(|s| s.expose_secret().trim().to_owned())
+                .unwrap_or_default()
+        } else {
+            req.card_digits().to_owned()
+        };
         if digits.is_empty() {
             return Self::refuse(resp, 33, "Credit card number");
         }
@@ -838,6 +902,19 @@ fn random_auth_code() -> String {
     (0..6)
         .map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())]))
         .collect()
+}
+
+/// The ABA routing number check: 9 digits, weights 3-7-1, sum divisible by 10.
+pub fn aba_valid(aba: &str) -> bool {
+    if aba.len() != 9 || !aba.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let sum: u32 = aba
+        .bytes()
+        .zip([3u32, 7, 1].iter().cycle())
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    sum % 10 == 0
 }
 
 /// `MMYY`, `MM/YY`, `MM-YY`, `MMYYYY`, `MM/YYYY`, `MM-YYYY`, and (when

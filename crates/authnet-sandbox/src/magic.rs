@@ -70,6 +70,11 @@ pub fn card_code_result(code: &str, aliases: bool) -> CardCodeResult {
     }
 }
 
+/// eCheck amounts above this decline (testing guide: under $100 accepted).
+pub fn echeck_limit() -> Decimal {
+    Decimal::new(100, 0)
+}
+
 /// The approved amount of a 46225 partial authorisation.
 pub fn partial_approved_amount() -> Decimal {
     Decimal::new(123, 2)

@@ -962,3 +962,61 @@ async fn test_mode_approval_matches_the_fact_sheet_example_byte_for_byte() {
         "1|1|1|(TESTMODE) This transaction has been approved.|000000|P|0|INV-1003||10.00|CC|auth_only||||||||||||||||||||||||||C7B1A5FA9A9AF730ADA6C41319ED97FF|||||||||||||XXXX1111|Visa||||||||||||||||"
     );
 }
+
+#[tokio::test]
+async fn echeck_rules() {
+    let app = App::new();
+    let check = |amount: &'static str, aba: &'static str, acct: &'static str, inv: &'static str| {
+        vec![
+            ("x_method", "ECHECK"),
+            ("x_amount", amount),
+            ("x_bank_aba_code", aba),
+            ("x_bank_acct_num", acct),
+            ("x_bank_acct_type", "CHECKING"),
+            ("x_bank_name", "Wells Fargo"),
+            ("x_bank_acct_name", "Ann Lee"),
+            ("x_echeck_type", "WEB"),
+            ("x_invoice_num", inv),
+        ]
+    };
+    let r = app
+        .aim(&check("50.00", "121042882", "123456789", "E1"))
+        .await;
+    assert_eq!(reason(&r), (1, 1));
+    assert_eq!(r.method, "ECHECK");
+    assert_eq!(r.card_type, "Bank Account");
+    assert_eq!(r.account_number, "XXXX6789");
+    assert_eq!(r.avs_result, Some(AvsResult::NotApplicable));
+    assert_eq!(
+        reason(
+            &app.aim(&check("150.00", "121042882", "123456789", "E2"))
+                .await
+        ),
+        (2, 2)
+    );
+    assert_eq!(
+        reason(
+            &app.aim(&check("5.00", "121042883", "123456789", "E3"))
+                .await
+        ),
+        (3, 9)
+    );
+    assert_eq!(
+        reason(&app.aim(&check("5.00", "121042882", "12a", "E4")).await),
+        (3, 10)
+    );
+    let mut f = check("5.00", "121042882", "123456789", "E5");
+    f.extend([("x_type", "CAPTURE_ONLY"), ("x_auth_code", "ABC123")]);
+    assert_eq!(reason(&app.aim(&f).await), (3, 53));
+    app.settle().await;
+    let r = app
+        .aim(&[
+            ("x_type", "CREDIT"),
+            ("x_method", "ECHECK"),
+            ("x_trans_id", &r.trans_id),
+            ("x_amount", "10.00"),
+            ("x_bank_acct_num", "6789"),
+        ])
+        .await;
+    assert_eq!(reason(&r), (1, 1));
+}

@@ -844,3 +844,49 @@ async fn profile_and_address_updates_gets_and_validation_round_the_15_functions(
     let p = p.profile.unwrap();
     assert!(p.payment_profiles.is_empty() && p.ship_to_list.is_empty());
 }
+
+#[tokio::test]
+async fn bad_card_numbers_and_missing_payment_are_field_errors() {
+    let app = App::new();
+    let profile = create(&app, "bad-1", vec![])
+        .await
+        .customer_profile_id
+        .unwrap();
+    let r = app
+        .xml(add_payment(&profile, payment_profile("41111", "Lee"), None))
+        .await;
+    assert_eq!(
+        code(&r),
+        (
+            &ResultCode::Error,
+            "E00015",
+            "The field length is invalid for Card Number."
+        )
+    );
+    let r = app
+        .xml(add_payment(
+            &profile,
+            PaymentProfile {
+                bill_to: Some(bill_to("Lee", "1")),
+                ..Default::default()
+            },
+            None,
+        ))
+        .await;
+    assert_eq!(
+        code(&r),
+        (
+            &ResultCode::Error,
+            "E00029",
+            "Payment information is required."
+        )
+    );
+    let r = app
+        .xml(add_payment(
+            &NumericString::from(999),
+            payment_profile("4111111111111111", "Lee"),
+            None,
+        ))
+        .await;
+    assert_eq!(code(&r).1, "E00040");
+}

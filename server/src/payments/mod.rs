@@ -428,6 +428,8 @@ async fn attempt(
         }
         Sent::Unknown(reason) => {
             tracing::error!(attempt = %row.id, %reason, "payment outcome still unknown");
+            // Second mark: tells concurrent waiters the in-request resends are over.
+            state.db.mark_attempt_uncertain(&row.id).await?;
             state.metrics.payment(channel, "uncertain");
             state
                 .db
@@ -656,8 +658,13 @@ pub async fn answer_from_session(
 
 /// Another request is paying this session: wait for it and report its outcome.
 async fn wait_for_outcome(state: &AppState, id: &str) -> Result<PayResponse, AppError> {
-    let limit = Duration::from_secs(state.config.gateway_timeout_secs * 4 + 10);
+    let timeout = state.config.gateway_timeout_secs;
+    let limit = Duration::from_secs(timeout * 4 + 10);
     let deadline = tokio::time::Instant::now() + limit;
+    // Many waiters (a burst of double clicks) must not crowd the database:
+    // poll gently, backing off.
+    let mut pause = Duration::from_millis(100);
+    let mut round = 0u32;
     loop {
         let s = state
             .db
@@ -667,25 +674,29 @@ async fn wait_for_outcome(state: &AppState, id: &str) -> Result<PayResponse, App
         if s.status != "processing" {
             return answer_from_session(state, &s).await;
         }
-        let attempts = state.db.attempts_for_session(id).await?;
-        // An attempt still uncertain after the in-request resends is being
-        // resolved in the background: do not keep the shopper waiting.
-        let stuck = attempts
-            .last()
-            .is_some_and(|a| a.state == "uncertain" && now() - a.updated_at >= 6);
-        if stuck {
-            break;
-        }
-        if attempts.iter().any(|a| a.state == "unresolved") {
-            return Err(AppError::conflict(
-                "payment_unresolved",
-                "An earlier payment on this checkout could not be confirmed. Please do not pay again; the store will confirm your order.",
-            ));
+        if round % 4 == 3 {
+            let attempts = state.db.attempts_for_session(id).await?;
+            if attempts.iter().any(|a| a.state == "unresolved") {
+                return Err(AppError::conflict(
+                    "payment_unresolved",
+                    "An earlier payment on this checkout could not be confirmed. Please do not pay again; the store will confirm your order.",
+                ));
+            }
+            // Marked uncertain twice: the in-request resends gave up and the
+            // attempt is being resolved in the background.
+            let stuck = attempts
+                .last()
+                .is_some_and(|a| a.state == "uncertain" && a.resends >= 2);
+            if stuck {
+                break;
+            }
         }
         if tokio::time::Instant::now() > deadline {
             break;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        tokio::time::sleep(pause).await;
+        pause = (pause * 3 / 2).min(Duration::from_millis(1000));
+        round += 1;
     }
     Err(AppError::conflict(
         "payment_in_progress",

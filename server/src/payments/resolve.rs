@@ -272,8 +272,9 @@ async fn by_listing(state: &AppState, s: &SessionRow, row: &AttemptRow) -> Listi
 /// Keeps resending a new-card charge whose outcome is still unknown, while
 /// the duplicate window lasts; applies the first answer.
 pub fn spawn_background_aim(state: AppState, session_id: String, row: AttemptRow, req: AimRequest) {
+    // Not counted as in flight: shutdown does not wait for it (the ledger row
+    // stays `uncertain` and the next start-up resolves it).
     tokio::spawn(async move {
-        let _guard = state.inflight.enter();
         let window = u64::from(state.config.duplicate_window_secs);
         let mut waited = 0u64;
         let mut delay = 3u64;

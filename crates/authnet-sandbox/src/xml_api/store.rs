@@ -98,6 +98,9 @@ pub enum CimError {
     TooManyPaymentProfiles,
     #[error("You cannot add more than {MAX_SHIPPING_ADDRESSES} shipping addresses.")]
     TooManyAddresses,
+    /// E00015: `The field length is invalid for <field>.`
+    #[error("The field length is invalid for {0}.")]
+    FieldLength(&'static str),
     #[error("{0}")]
     Invalid(String),
 }
@@ -114,6 +117,7 @@ impl CimError {
             CimError::PaymentRequired => codes::E00029,
             CimError::TooManyPaymentProfiles => codes::E00042,
             CimError::TooManyAddresses => codes::E00043,
+            CimError::FieldLength(_) => codes::E00015,
             CimError::Invalid(_) => codes::E00013,
         }
     }
@@ -174,9 +178,7 @@ fn check_card(number: &str, expiration: &str, allow_masked: bool) -> Result<(), 
     let masked_ok = allow_masked && number.starts_with("XXXX") && number.len() == 8;
     let full_ok = is_digits(number) && (13..=16).contains(&number.len());
     if !(masked_ok || full_ok) {
-        return Err(CimError::Invalid(
-            "The field length is invalid for Card Number.".into(),
-        ));
+        return Err(CimError::FieldLength("Card Number"));
     }
     let exp_masked = allow_masked && expiration == "XXXX";
     if !exp_masked && parse_expiration(expiration).is_none() {
@@ -228,9 +230,7 @@ fn stored_payment(
                 number.clone()
             }
             _ if card.card_number.is_masked() => {
-                return Err(CimError::Invalid(
-                    "The field length is invalid for Card Number.".into(),
-                ));
+                return Err(CimError::FieldLength("Card Number"));
             }
             _ => card.card_number.clone(),
         };
