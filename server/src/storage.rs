@@ -213,6 +213,21 @@ impl Db {
         Ok(())
     }
 
+    /// A note for the merchant on a session that stays as it is (e.g. an
+    /// unresolved payment).
+    pub async fn note_session_error(&self, id: &str, code: &str, message: &str) -> DbResult<()> {
+        sqlx::query(
+            "UPDATE sessions SET last_error_code = $1, last_error = $2, updated_at = $3 WHERE id = $4",
+        )
+        .bind(code)
+        .bind(message)
+        .bind(now())
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     pub async fn set_save_outcome(&self, id: &str, outcome: &str) -> DbResult<()> {
         sqlx::query("UPDATE sessions SET save_outcome = $1, updated_at = $2 WHERE id = $3")
             .bind(outcome)

@@ -541,7 +541,15 @@ async fn restart_never_charges_an_unresolvable_new_card_twice(f: Flavor) {
     let h2 = h.restart().await;
     let attempts = h2.state.db.attempts_for_session(&id).await.unwrap();
     assert_eq!(attempts[0].state, "unresolved");
-    assert_eq!(h2.session(&id).await["status"], "processing");
+    let m = h2.session(&id).await;
+    assert_eq!(m["status"], "processing");
+    assert!(
+        m["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("could not be confirmed"),
+        "{m}"
+    );
     let events = h2.state.db.audit_events(&id).await.unwrap();
     assert!(
         events.iter().any(|(e, _)| e == "payment.unresolved"),

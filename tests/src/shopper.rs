@@ -18,6 +18,7 @@ pub const ADDRESS: &str = r#"input[autocomplete$="address-line1"]"#;
 pub const CITY: &str = r#"input[autocomplete$="address-level2"]"#;
 pub const STATE: &str = r#"input[autocomplete$="address-level1"]"#;
 pub const ZIP: &str = r#"input[autocomplete$="postal-code"]"#;
+pub const SAVED_CARDS: &str = r#"[data-testid="saved-cards"]"#;
 pub const PAY: &str = r#"button[type="submit"]"#;
 
 pub fn key(k: Key) -> String {
@@ -47,11 +48,14 @@ pub async fn enter_widget(c: &Client, index: usize) -> Result<()> {
         .nth(index)
         .context("widget iframe missing")?;
     frame.enter_frame().await?;
+    // A new shopper sees the card number; a returning one the saved cards.
     c.wait()
         .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(NUMBER))
+        .for_element(Locator::Css(&format!("{NUMBER}, {SAVED_CARDS}")))
         .await
-        .context("the card number field never rendered in the widget iframe")?;
+        .context(
+            "neither the card number field nor the saved cards rendered in the widget iframe",
+        )?;
     Ok(())
 }
 

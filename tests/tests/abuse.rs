@@ -6,6 +6,9 @@
 //!
 //! Run: `cargo test -p checkout-e2e --test abuse`.
 
+// Test code: a failed expectation is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 
 use checkout_e2e::leaks::capture_logs;

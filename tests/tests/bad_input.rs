@@ -6,6 +6,9 @@
 //!
 //! Run: `cargo test -p checkout-e2e --test bad_input`.
 
+// Test code: a failed expectation is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::time::Duration;
 
 use checkout_e2e::leaks::capture_logs;
@@ -159,18 +162,17 @@ fn check_reply(r: &Row, reply: &Reply) -> Option<String> {
     if body.error.code.is_empty() || body.error.message.is_empty() {
         return Some(format!("{}: empty code or message: {}", r.name, reply.text));
     }
-    if let Some(f) = r.field {
-        if !body
+    if let Some(f) = r.field
+        && !body
             .error
             .fields
             .iter()
             .any(|e| e.field.starts_with(f) && !e.code.is_empty() && !e.message.is_empty())
-        {
-            return Some(format!(
-                "{}: the error does not name field {f}: {}",
-                r.name, reply.text
-            ));
-        }
+    {
+        return Some(format!(
+            "{}: the error does not name field {f}: {}",
+            r.name, reply.text
+        ));
     }
     if !r.reason.is_empty() {
         let text = format!(

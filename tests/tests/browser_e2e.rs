@@ -21,8 +21,9 @@ const AMEX: &str = "370000000000002";
 const GOOD_ZIP: &str = "98004";
 /// Sandbox ZIP trigger: general decline (reason 2).
 const DECLINE_ZIP: &str = "46282";
-/// Sandbox ZIP trigger: AVS result N (address and ZIP do not match).
-const AVS_N_ZIP: &str = "46205";
+/// Sandbox ZIP trigger: AVS result A (street matches, ZIP does not); the
+/// relay's embedded sandbox declines on A and N like a merchant's AVS filter.
+const AVS_ZIP_MISMATCH: &str = "46201";
 /// Sandbox card-code trigger: result N (does not match).
 const CODE_MISMATCH: &str = "901";
 
@@ -48,6 +49,13 @@ async fn scenario(
     let result = f(&relay, &browser.client).await;
     if result.is_err() {
         let _ = browser.dump(&format!("{name}.failure")).await;
+        if let Ok(ledger) = relay.ledger().await {
+            let path = checkout_e2e::artifacts_dir().join(format!("{name}.failure.ledger.json"));
+            let _ = std::fs::write(
+                path,
+                serde_json::to_string_pretty(&ledger).unwrap_or_default(),
+            );
+        }
     } else {
         let _ = shopper::top(&browser.client).await;
         let _ = browser.screenshot(name).await;
@@ -152,7 +160,7 @@ async fn declines_point_at_the_field_to_blame_and_the_shopper_can_correct() -> R
         let s = relay.create_session(session_body("31.00")).await?;
         open_widget(c, &relay.shop_page(&s.client_token, ""), 0).await?;
         // AVS mismatch → the ZIP is blamed.
-        fill_card(c, VISA, "12/30", "123", AVS_N_ZIP).await?;
+        fill_card(c, VISA, "12/30", "123", AVS_ZIP_MISMATCH).await?;
         click_pay(c).await?;
         top(c).await?;
         wait_event(c, "anet:declined").await?;

@@ -7,6 +7,9 @@
 //!
 //! Run: `cargo test -p checkout-e2e --test faults`.
 
+// Test code: a failed expectation is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -602,15 +605,14 @@ async fn assert_restart_resolved(proc_: &Proc, relay_url: &str, shops: &[Shop]) 
                 shop.id
             ));
         }
-        if let Some(c) = charges.first() {
-            if status != "approved"
-                || v["transaction_id"].as_str() != Some(c["id"].to_string().as_str())
-            {
-                problems.push(format!(
-                    "session {}: gateway charged transaction {} but the merchant API reports {status} / {}",
-                    shop.id, c["id"], v["transaction_id"]
-                ));
-            }
+        if let Some(c) = charges.first()
+            && (status != "approved"
+                || v["transaction_id"].as_str() != Some(c["id"].to_string().as_str()))
+        {
+            problems.push(format!(
+                "session {}: gateway charged transaction {} but the merchant API reports {status} / {}",
+                shop.id, c["id"], v["transaction_id"]
+            ));
         }
     }
     let snapshot = reliability::db_snapshot(&proc_.db_url).await.expect("db");

@@ -9,6 +9,9 @@
 //! Run: `cargo test -p checkout-e2e --test leaks`
 //! (with PostgreSQL: `cargo xtask with-pg cargo test -p checkout-e2e --test leaks`).
 
+// Test code: a failed expectation is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use checkout_e2e::leaks::capture_logs;
 use checkout_e2e::reliability::{
     self, AMEX_CARD_CODE, Body, CARD_CODE, EXPIRY, Gateway, Relay, billing, card_code_needles,

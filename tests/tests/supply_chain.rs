@@ -9,6 +9,9 @@
 //!
 //! Run: `cargo test -p checkout-e2e --test supply_chain`.
 
+// Test code: a failed expectation is the test failing.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -53,10 +56,10 @@ fn deny_toml_allows_crates_io_only_and_every_lock_file_source_is_crates_io() {
 
     let mut foreign = Vec::new();
     for p in lock_packages() {
-        if let Some(src) = p.get("source").and_then(|s| s.as_str()) {
-            if src != "registry+https://github.com/rust-lang/crates.io-index" {
-                foreign.push(format!("{} {}: {src}", p["name"], p["version"]));
-            }
+        if let Some(src) = p.get("source").and_then(|s| s.as_str())
+            && src != "registry+https://github.com/rust-lang/crates.io-index"
+        {
+            foreign.push(format!("{} {}: {src}", p["name"], p["version"]));
         }
     }
     assert!(

@@ -104,7 +104,9 @@ pub fn ui(locale: Locale) -> &'static Ui {
     }
 }
 
-/// (relay `message_code`, English, Spanish): what happened and what to do next.
+/// (relay `message_code`, English, Spanish): what happened and what to do
+/// next. Codes as `server/src/payments/messages.rs` and the relay's error
+/// bodies spell them; unknown codes fall back to the relay's English text.
 const RESULTS: &[(&str, &str, &str)] = &[
     (
         "approved",
@@ -112,64 +114,89 @@ const RESULTS: &[(&str, &str, &str)] = &[
         "Pago aprobado. ¡Gracias!",
     ),
     (
+        "approved.held_for_review",
+        "Your order has been received and is being reviewed.",
+        "Recibimos su pedido y lo estamos revisando.",
+    ),
+    (
         "declined",
-        "Your card was declined. Please use another card or contact your bank.",
+        "Your card was declined. Please use a different card or contact your bank.",
         "Su tarjeta fue rechazada. Use otra tarjeta o comuníquese con su banco.",
-    ),
-    (
-        "declined.generic",
-        "Your card was declined. Please use another card or contact your bank.",
-        "Su tarjeta fue rechazada. Use otra tarjeta o comuníquese con su banco.",
-    ),
-    (
-        "declined.avs",
-        "The billing address does not match the card. Check the street address and ZIP code and try again.",
-        "La dirección de facturación no coincide con la tarjeta. Revise la dirección y el código postal e inténtelo de nuevo.",
-    ),
-    (
-        "declined.zip",
-        "The ZIP code does not match the card. Check it and try again.",
-        "El código postal no coincide con la tarjeta. Revíselo e inténtelo de nuevo.",
-    ),
-    (
-        "declined.address",
-        "The street address does not match the card. Check it and try again.",
-        "La dirección no coincide con la tarjeta. Revísela e inténtelo de nuevo.",
-    ),
-    (
-        "declined.card_code",
-        "The security code does not match the card. Check it and try again.",
-        "El código de seguridad no coincide con la tarjeta. Revíselo e inténtelo de nuevo.",
-    ),
-    (
-        "declined.expired",
-        "This card has expired. Please use another card.",
-        "Esta tarjeta está vencida. Use otra tarjeta.",
     ),
     (
         "declined.card_number",
-        "The card number was not accepted. Check it or use another card.",
+        "The card number was not accepted. Please check it or use a different card.",
         "No se aceptó el número de tarjeta. Revíselo o use otra tarjeta.",
     ),
     (
-        "declined.insufficient_funds",
-        "The card was declined for insufficient funds. Please use another card.",
-        "La tarjeta fue rechazada por fondos insuficientes. Use otra tarjeta.",
+        "declined.card_not_accepted",
+        "This type of card is not accepted. Please use a different card.",
+        "No se acepta este tipo de tarjeta. Use otra tarjeta.",
     ),
     (
-        "declined.final",
-        "Your card was declined and this checkout accepts no more attempts. Please contact the store.",
-        "Su tarjeta fue rechazada y este pago no admite más intentos. Comuníquese con la tienda.",
+        "declined.expiry_invalid",
+        "The expiration date was not accepted. Please check it.",
+        "No se aceptó la fecha de vencimiento. Revísela.",
+    ),
+    (
+        "declined.expired",
+        "This card has expired. Please use a different card.",
+        "Esta tarjeta está vencida. Use otra tarjeta.",
+    ),
+    (
+        "declined.card_code",
+        "The security code does not match the card. Please check it and try again.",
+        "El código de seguridad no coincide con la tarjeta. Revíselo e inténtelo de nuevo.",
+    ),
+    (
+        "declined.address",
+        "The billing address does not match the card. Please check it and try again.",
+        "La dirección de facturación no coincide con la tarjeta. Revísela e inténtelo de nuevo.",
+    ),
+    (
+        "declined.zip",
+        "The ZIP code does not match the card's billing address. Please check it and try again.",
+        "El código postal no coincide con la dirección de facturación de la tarjeta. Revíselo e inténtelo de nuevo.",
+    ),
+    (
+        "declined.partially_approved",
+        "The card could not cover the full amount. Please use a different card.",
+        "La tarjeta no pudo cubrir el importe total. Use otra tarjeta.",
+    ),
+    (
+        "declined.saved_card_unavailable",
+        "This saved card is no longer available. Please use a different card.",
+        "Esta tarjeta guardada ya no está disponible. Use otra tarjeta.",
     ),
     (
         "error",
-        "The payment could not be completed. No charge was made. Please try again.",
-        "No se pudo completar el pago. No se realizó ningún cargo. Inténtelo de nuevo.",
+        "The payment could not be completed. Please try again.",
+        "No se pudo completar el pago. Inténtelo de nuevo.",
     ),
     (
-        "error.retry",
-        "The payment could not be completed. No charge was made. Please try again.",
-        "No se pudo completar el pago. No se realizó ningún cargo. Inténtelo de nuevo.",
+        "error.try_again",
+        "The payment could not be processed right now. Please try again.",
+        "No se pudo procesar el pago en este momento. Inténtelo de nuevo.",
+    ),
+    (
+        "error.merchant_configuration",
+        "The store cannot take card payments right now. Please contact the store.",
+        "La tienda no puede aceptar pagos con tarjeta en este momento. Comuníquese con la tienda.",
+    ),
+    (
+        "error.amount",
+        "The order amount could not be processed. Please contact the store.",
+        "No se pudo procesar el importe del pedido. Comuníquese con la tienda.",
+    ),
+    (
+        "error.duplicate",
+        "This payment looks like a repeat of one just made. Please check your order before trying again.",
+        "Este pago parece repetir uno recién hecho. Revise su pedido antes de volver a intentarlo.",
+    ),
+    (
+        "error.uncertain",
+        "We could not confirm your payment. Please do not pay again; the store will confirm your order.",
+        "No pudimos confirmar su pago. No vuelva a pagar; la tienda confirmará su pedido.",
     ),
     (
         "error.network",
@@ -177,14 +204,14 @@ const RESULTS: &[(&str, &str, &str)] = &[
         "No pudimos conectar con el servicio de pago. Revise su conexión e inténtelo de nuevo.",
     ),
     (
-        "error.unknown_outcome",
-        "We could not confirm your payment. Please do not pay again; contact the store to check the order.",
-        "No pudimos confirmar su pago. No vuelva a pagar; comuníquese con la tienda para verificar el pedido.",
-    ),
-    (
         "rate_limited",
         "Too many attempts. Please wait a few minutes and try again.",
         "Demasiados intentos. Espere unos minutos e inténtelo de nuevo.",
+    ),
+    (
+        "session_expired",
+        "This checkout session has expired. Please return to the store and start again.",
+        "Esta sesión de pago venció. Vuelva a la tienda y empiece de nuevo.",
     ),
     (
         "session_closed",
@@ -196,17 +223,93 @@ const RESULTS: &[(&str, &str, &str)] = &[
         "This order has already been paid.",
         "Este pedido ya fue pagado.",
     ),
+    (
+        "unauthorized",
+        "This checkout link is not valid. Please return to the store and start again.",
+        "Este enlace de pago no es válido. Vuelva a la tienda y empiece de nuevo.",
+    ),
+    (
+        "payment_method.not_found",
+        "This saved card is no longer available. Please use a different card.",
+        "Esta tarjeta guardada ya no está disponible. Use otra tarjeta.",
+    ),
+    (
+        "payment_method.expired",
+        "This saved card has expired. Please use a different card.",
+        "Esta tarjeta guardada está vencida. Use otra tarjeta.",
+    ),
+    (
+        "address.not_found",
+        "This saved address is no longer available. Please choose another.",
+        "Esta dirección guardada ya no está disponible. Elija otra.",
+    ),
 ];
+
+/// Field messages the relay adds for gateway declines (codes outside the
+/// domain crate's table).
+const FIELD_MESSAGES: &[(&str, &str, &str)] = &[
+    (
+        "card_number.declined",
+        "Check the card number.",
+        "Revise el número de la tarjeta.",
+    ),
+    (
+        "expiry.declined",
+        "Check the expiration date.",
+        "Revise la fecha de vencimiento.",
+    ),
+    (
+        "card_code.mismatch",
+        "The security code does not match the card.",
+        "El código de seguridad no coincide con la tarjeta.",
+    ),
+    (
+        "address.mismatch",
+        "The address does not match the card's billing address.",
+        "La dirección no coincide con la dirección de facturación de la tarjeta.",
+    ),
+    (
+        "zip.mismatch",
+        "The ZIP code does not match the card's billing address.",
+        "El código postal no coincide con la dirección de facturación de la tarjeta.",
+    ),
+];
+
+fn pick(
+    table: &[(&str, &'static str, &'static str)],
+    code: &str,
+    locale: Locale,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map(|(_, en, es)| match locale {
+            Locale::En => *en,
+            Locale::Es => *es,
+        })
+}
+
+/// A relay field error's message: the domain crate's text for its codes, our
+/// table for the relay's decline codes, else the relay's English message.
+pub fn field_message(code: &str, server_message: &str, locale: Locale) -> String {
+    if checkout_domain::known_code(code).is_some() {
+        return checkout_domain::message(code, locale).to_owned();
+    }
+    if let Some(m) = pick(FIELD_MESSAGES, code, locale) {
+        return m.to_owned();
+    }
+    if locale == Locale::En && !server_message.is_empty() {
+        return server_message.to_owned();
+    }
+    checkout_domain::message(code, locale).to_owned()
+}
 
 /// The message for a pay result: the widget's own translation when it knows
 /// the relay's `message_code`, else the relay's (English) message in English,
 /// else a generic message for the result kind.
 pub fn result_message(code: &str, server_message: &str, kind: PayResult, locale: Locale) -> String {
-    if let Some((_, en, es)) = RESULTS.iter().find(|(c, _, _)| *c == code) {
-        return match locale {
-            Locale::En => (*en).to_owned(),
-            Locale::Es => (*es).to_owned(),
-        };
+    if let Some(m) = pick(RESULTS, code, locale) {
+        return m.to_owned();
     }
     if locale == Locale::En && !server_message.is_empty() {
         return server_message.to_owned();
@@ -216,7 +319,9 @@ pub fn result_message(code: &str, server_message: &str, kind: PayResult, locale:
         PayResult::Declined => "declined",
         PayResult::Error => "error",
     };
-    result_message(generic, "", kind, locale)
+    pick(RESULTS, generic, locale)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// `$12.30` (USD) or `12.30 EUR`; the amount string comes from the session.

@@ -99,16 +99,28 @@ impl Slot {
 pub enum Msg {
     /// A domain error code, translated at render time.
     Code(&'static str),
-    /// Text from the relay for a code the widget does not know.
-    Text(String),
+    /// A relay field error (translated by code where the widget knows it,
+    /// see [`crate::i18n::field_message`]).
+    Relay { code: String, message: String },
 }
 
 impl Msg {
-    /// A relay field error: by code when known, else its message.
+    /// A relay field error: a domain code when it is one.
     pub fn from_server(code: &str, message: &str) -> Msg {
         match known_code(code) {
             Some(c) => Msg::Code(c),
-            None => Msg::Text(message.to_owned()),
+            None => Msg::Relay {
+                code: code.to_owned(),
+                message: message.to_owned(),
+            },
+        }
+    }
+
+    /// The text to show in `locale`.
+    pub fn text(&self, locale: checkout_domain::Locale) -> String {
+        match self {
+            Msg::Code(code) => checkout_domain::message(code, locale).to_owned(),
+            Msg::Relay { code, message } => crate::i18n::field_message(code, message, locale),
         }
     }
 }

@@ -8,7 +8,7 @@ use checkout_api::{
 };
 use checkout_domain::{
     Brand, Locale, YearMonth, card_digits, detect_brand, format_card_number,
-    format_expiry_deletion, format_expiry_input, message, validate_card_form,
+    format_expiry_deletion, format_expiry_input, validate_card_form,
 };
 use leptos::ev;
 use leptos::prelude::*;
@@ -222,10 +222,19 @@ pub fn Checkout(
                 status,
                 body: Some(body),
             }) if !body.error.fields.is_empty() && status < 500 => {
-                let first = blame(&body.error.fields);
-                outcome.set(Some(Outcome::FixFields));
-                if let Some(slot) = first {
-                    focus_slot(slot);
+                match blame(&body.error.fields) {
+                    Some(slot) => {
+                        outcome.set(Some(Outcome::FixFields));
+                        focus_slot(slot);
+                    }
+                    // e.g. a saved card or address the relay no longer has.
+                    None => {
+                        outcome.set(body.error.fields.first().map(|f| Outcome::Result {
+                            kind: PayResult::Error,
+                            code: f.code.clone(),
+                            message: f.message.clone(),
+                        }));
+                    }
                 }
             }
             Err(err) => {
@@ -752,12 +761,7 @@ fn field_view(ctx: Ctx, spec: &'static Spec) -> impl IntoView + use<> {
     let field = ctx.form.field(slot);
     let locale = ctx.locale;
     let brand = ctx.form.brand;
-    let text = move || {
-        field.msg.get().map(|m| match m {
-            Msg::Code(code) => message(code, locale.get()).to_owned(),
-            Msg::Text(t) => t,
-        })
-    };
+    let text = move || field.msg.with(|m| m.as_ref().map(|m| m.text(locale.get())));
     let is_number = slot == Slot::Number;
     view! {
         <div

@@ -595,10 +595,29 @@ async fn a_zip_decline_lands_on_the_zip_field_and_allows_a_retry() {
     assert_eq!(aria_invalid(&zip).as_deref(), Some("true"));
     assert_eq!(
         message_of(&m, &zip),
-        "The ZIP code does not match the card."
+        "The ZIP code does not match the card's billing address."
     );
     assert!(m.text("[role=status]").contains("ZIP code does not match"));
     assert!(!m.button().disabled(), "the shopper may correct and retry");
+    assert_eq!(
+        m.try_el("[role=status]")
+            .unwrap()
+            .get_attribute("data-result")
+            .as_deref(),
+        Some("declined")
+    );
+    // The decline and the field message follow the language.
+    m.locale.set(Locale::Es);
+    settle().await;
+    assert!(message_of(&m, &zip).starts_with("El código postal no coincide"));
+    assert!(
+        m.text("[role=status]")
+            .starts_with("El código postal no coincide")
+    );
+    // Correcting the ZIP clears the error once it is acceptable.
+    type_text(&zip, "46201");
+    settle().await;
+    assert_eq!(aria_invalid(&zip).as_deref(), Some("false"));
 }
 
 #[wasm_bindgen_test]

@@ -211,3 +211,20 @@ fn card_code_and_blame_from_real_layout() {
         }
     ));
 }
+
+#[test]
+fn seed_cim_extra_options_decode_as_aim_fields() {
+    // The CIM guide's extraOptions examples are AIM name/value pairs.
+    let f = decode_form(
+        b"x_customer_ip=100.0.0.1&x_authentication_indicator=5&x_cardholder_authentication_value=uq3wDbqt8A26rfANAAAAAP",
+    );
+    assert_eq!(f.customer_ip.as_deref(), Some("100.0.0.1"));
+    assert_eq!(f.authentication_indicator.as_deref(), Some("5"));
+    assert_eq!(
+        f.cardholder_authentication_value.as_deref(),
+        Some("uq3wDbqt8A26rfANAAAAAP")
+    );
+    assert!(f.merchant_fields.is_empty());
+    let f = decode_form(b"x_customer_ip=100.0.0.1");
+    assert_eq!(f.customer_ip.as_deref(), Some("100.0.0.1"));
+}

@@ -69,3 +69,22 @@ proptest! {
         decode_everything(&doc);
     }
 }
+
+/// The long run: `cargo test -p authnet-proto --test api_props -- --ignored`
+/// (300 000 arbitrary byte strings, each through every decoder; ~10 s with
+/// `--release`).
+#[test]
+#[ignore = "slow: high case count"]
+fn slow_arbitrary_bytes_never_panic() {
+    use proptest::test_runner::{Config, TestRunner};
+    let mut runner = TestRunner::new(Config {
+        cases: 300_000,
+        ..Config::default()
+    });
+    runner
+        .run(&proptest::collection::vec(any::<u8>(), 0..2048), |bytes| {
+            decode_everything(&bytes);
+            Ok(())
+        })
+        .unwrap();
+}

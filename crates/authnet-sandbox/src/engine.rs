@@ -381,14 +381,16 @@ impl Sandbox {
         }
 
         // Issuer decision from the test values.
-        let zip = if echeck {
+        // CAPTURE_ONLY and eCheck never reach a card issuer: no AVS, no triggers.
+        let no_issuer = echeck || req.kind == TransactionType::CaptureOnly;
+        let zip = if no_issuer {
             None
         } else {
             magic::zip_trigger(&req.bill_to.zip)
         };
         let has_address =
             !req.bill_to.address.trim().is_empty() || !req.bill_to.zip.trim().is_empty();
-        let mut avs = if echeck {
+        let mut avs = if no_issuer {
             AvsResult::NotApplicable
         } else if has_address {
             AvsResult::AddressAndZip5Match
@@ -400,7 +402,9 @@ impl Sandbox {
         {
             avs = letter.clone();
         }
-        let cvv = code.map(|c| magic::card_code_result(c, b.card_code_aliases));
+        let cvv = code
+            .filter(|_| !no_issuer)
+            .map(|c| magic::card_code_result(c, b.card_code_aliases));
         let avs_filtered = b.avs_reject.contains(avs.as_str());
         let cvv_filtered = cvv
             .as_ref()
@@ -914,7 +918,7 @@ pub fn aba_valid(aba: &str) -> bool {
         .zip([3u32, 7, 1].iter().cycle())
         .map(|(b, w)| u32::from(b - b'0') * w)
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// `MMYY`, `MM/YY`, `MM-YY`, `MMYYYY`, `MM/YYYY`, `MM-YYYY`, and (when
@@ -954,6 +958,14 @@ pub fn parse_expiry(raw: &str, yyyy_mm: bool) -> Option<(i32, u32)> {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn aba_check_digit() {
+        assert!(aba_valid("121042882"));
+        assert!(!aba_valid("121042883"));
+        assert!(!aba_valid("12104288"));
+        assert!(!aba_valid("12104288a"));
+    }
 
     #[test]
     fn expiry_formats() {

@@ -164,6 +164,12 @@ async fn capture_only_needs_an_auth_code() {
     assert_eq!(reason(&r), (1, 1));
     assert_eq!(r.auth_code, "VOICE1");
     assert_eq!(r.transaction_type, Some(TransactionType::CaptureOnly));
+    assert_eq!(
+        r.avs_result,
+        Some(AvsResult::NotApplicable),
+        "§3.4: capture_only AVS P"
+    );
+    assert_eq!(r.cavv_result, None);
 }
 
 #[tokio::test]

@@ -41,7 +41,15 @@ impl EmbeddedGateway {
             enable_control: test_hooks,
             enable_faults: test_hooks,
             settle_every: (!test_hooks).then(|| Duration::from_secs(300)),
-            ..SandboxConfig::default()
+            // Like a merchant's fraud filters in the Merchant Interface: decline
+            // when the ZIP (AVS A) or neither address nor ZIP (N) match, and when the card code
+            // does not match (N), so the demo and tests can show field-level
+            // declines with the sandbox ZIPs 46201 / 46205 and card code 901.
+            behaviour: authnet_sandbox::Behaviour {
+                avs_reject: "AN".to_owned(),
+                card_code_reject: "N".to_owned(),
+                ..authnet_sandbox::Behaviour::default()
+            },
         };
         EmbeddedGateway::start_with(Sandbox::new(config)).await
     }

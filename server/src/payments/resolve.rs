@@ -170,6 +170,17 @@ async fn mark_unresolved(
             ),
         )
         .await?;
+    state
+        .db
+        .note_session_error(
+            &s.id,
+            "payment.unresolved",
+            &format!(
+                "The outcome of the payment for invoice {} could not be confirmed after a relay restart; check this invoice in the gateway before shipping or asking the shopper to pay again.",
+                row.invoice_number.as_deref().unwrap_or(&s.invoice_number)
+            ),
+        )
+        .await?;
     tracing::error!(
         session = %s.id,
         attempt = %row.id,

@@ -44,7 +44,7 @@ pub fn widget_csp(state: &AppState, script_hashes: &[String]) -> String {
         ancestors.push_str(o);
     }
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
          font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; \
          frame-ancestors {ancestors}"
     )

@@ -8,6 +8,19 @@
 //! - [`outcome`]: the one table from (response code, reason, AVS, card code) to
 //!   what the relay does.
 //! - [`reason`]: reason code → response code and gateway text.
+//! - [`md5`]: the response hash (§3.10); [`AimResponse::verify_md5`].
+//!
+//! Client side:
+//! ```text
+//! let body = AimRequest::auth_capture(creds, amount, CardData::full(number, expiry, code))
+//!     .with_invoice("INV-1").with_duplicate_window(120).encode()?;   // validates first
+//! let resp = AimResponse::parse(&bytes, b'|', Some(b'"'))?;            // framing sent by default
+//! match classify(&resp) { Outcome::Approved { .. } => …, Outcome::Declined { blame, .. } => …, … }
+//! ```
+//! Server side (the sandbox): `decode_form(bytes)` → [`ParsedAimRequest`]
+//! (typed accessors return [`AimRequestError`] with `reason_code()`), then
+//! `AimResponse::encode(delim, encap)`. CIM `directResponse` strings use
+//! `encode(b',', None)` / `parse(bytes, b',', None)` (§5.7).
 
 pub mod codes;
 pub mod form;

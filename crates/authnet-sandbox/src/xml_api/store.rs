@@ -86,7 +86,7 @@ pub enum CimError {
     DuplicateProfile(u64),
     #[error("A duplicate customer payment profile already exists.")]
     DuplicatePaymentProfile { profile: u64, payment_profile: u64 },
-    #[error("A duplicate customer shipping address already exists.")]
+    #[error("A duplicate record already exists.")]
     DuplicateAddress { profile: u64, address: u64 },
     #[error("The record cannot be found.")]
     NotFound,
