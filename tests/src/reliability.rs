@@ -64,7 +64,8 @@ pub fn with_check_digit(body: &str) -> String {
     format!("{body}{check}")
 }
 
-/// An address that passes AVS in the sandbox (ZIP 46201 → AVS `A`, approved).
+/// An address that passes AVS in the sandbox (a ZIP with no test meaning →
+/// AVS `Y`, approved whatever the merchant's AVS filter).
 pub fn billing() -> Value {
     json!({
         "first_name": "Ada",
@@ -72,7 +73,7 @@ pub fn billing() -> Value {
         "address": "1 Main St",
         "city": "Indianapolis",
         "state": "IN",
-        "zip": "46201",
+        "zip": "46250",
         "country": "US"
     })
 }

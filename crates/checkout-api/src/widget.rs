@@ -103,7 +103,9 @@ pub enum PaymentInput {
 // Request bodies, built once per request: boxing buys nothing.
 #[allow(clippy::large_enum_variant)]
 pub enum ShippingInput {
-    Saved { address_id: String },
+    Saved {
+        address_id: String,
+    },
     New {
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
         address: BillingInput,

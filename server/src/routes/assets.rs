@@ -313,8 +313,8 @@ pub async fn demo_page(
 <h3>Sandbox test values</h3>
 <ul>
 <li>Cards: 4111 1111 1111 1111 (Visa), 5424 0000 0000 0015 (Mastercard), 3700 000000 00002 (Amex, 4-digit code)</li>
-<li>Any future expiry; card code 900 = match, 901 = mismatch</li>
-<li>ZIP 46282 = declined; other 462xx ZIPs give AVS results</li>
+<li>Any future expiry; card code 901 = mismatch (declined, blames the code)</li>
+<li>ZIP 46282 = declined; 46201 = ZIP mismatch; 46205 = address mismatch</li>
 </ul>
 </aside>
 </main>
