@@ -350,6 +350,22 @@ impl Config {
                 out
             }
         };
+        // Live money: the widget may only be framed by the merchant's own
+        // HTTPS storefronts, never by anyone (empty) or over plain HTTP.
+        if gateway == GatewayTarget::Production {
+            if allowed_origins.is_empty() {
+                return Err(err(
+                    "ANET_ALLOWED_ORIGINS",
+                    "required with ANET_GATEWAY=production: the https:// origins of the storefronts that embed the widget",
+                ));
+            }
+            if let Some(o) = allowed_origins.iter().find(|o| !o.starts_with("https://")) {
+                return Err(err(
+                    "ANET_ALLOWED_ORIGINS",
+                    format!("{o:?} is not https:// (required with ANET_GATEWAY=production)"),
+                ));
+            }
+        }
 
         let merchant_name = src
             .get("ANET_MERCHANT_NAME")

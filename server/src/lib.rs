@@ -141,7 +141,8 @@ impl AppState {
         self.embedded.as_ref().map(|e| e.base_url.as_str())
     }
 
-    /// Background housekeeping: expire sessions, forget idle rate-limit keys.
+    /// Background housekeeping: expire sessions, forget idle rate-limit keys and
+    /// idempotency keys older than 24 hours.
     pub fn spawn_housekeeping(&self) -> tokio::task::JoinHandle<()> {
         let state = self.clone();
         tokio::spawn(async move {
@@ -151,6 +152,9 @@ impl AppState {
                 state.limits.sweep();
                 if let Err(e) = state.db.expire_sessions(storage::now()).await {
                     tracing::warn!(error = %e, "session expiry sweep failed");
+                }
+                if let Err(e) = state.db.purge_idempotency(storage::now() - 86_400).await {
+                    tracing::warn!(error = %e, "idempotency key purge failed");
                 }
             }
         })

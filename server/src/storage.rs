@@ -280,8 +280,8 @@ impl Db {
         sqlx::query(
             "INSERT INTO payment_attempts (id, session_id, kind, channel, state, amount, invoice_number, \
              ref_transaction_id, customer_profile_id, payment_profile_id, shipping_address_id, brand, last4, \
-             expiry, client_ip, resends, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,0,$16,$16)",
+             expiry, client_ip, duplicate_window, resends, created_at, updated_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,0,$17,$17)",
         )
         .bind(&a.id)
         .bind(&a.session_id)
@@ -298,6 +298,7 @@ impl Db {
         .bind(&a.last4)
         .bind(&a.expiry)
         .bind(&a.client_ip)
+        .bind(a.duplicate_window)
         .bind(a.created_at)
         .execute(&self.pool)
         .await?;
@@ -570,6 +571,16 @@ impl Db {
         Ok(())
     }
 
+    /// Drops stored answers older than `before` (keys are kept 24 hours).
+    pub async fn purge_idempotency(&self, before: i64) -> DbResult<u64> {
+        let done =
+            sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1 AND state = 'done'")
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected())
+    }
+
     pub async fn forget_idempotent(&self, key: &str) -> DbResult<()> {
         sqlx::query("DELETE FROM idempotency_keys WHERE idem_key = $1")
             .bind(key)
@@ -730,6 +741,8 @@ pub struct AttemptRow {
     pub last4: Option<String>,
     pub expiry: Option<String>,
     pub client_ip: Option<String>,
+    /// The `x_duplicate_window` this attempt is sent (and resent) with.
+    pub duplicate_window: Option<i64>,
     pub transaction_id: Option<String>,
     pub auth_code: Option<String>,
     pub response_code: Option<i64>,
@@ -761,6 +774,7 @@ impl AttemptRow {
             last4: r.try_get("last4")?,
             expiry: r.try_get("expiry")?,
             client_ip: r.try_get("client_ip")?,
+            duplicate_window: r.try_get("duplicate_window")?,
             transaction_id: r.try_get("transaction_id")?,
             auth_code: r.try_get("auth_code")?,
             response_code: r.try_get("response_code")?,

@@ -89,6 +89,11 @@ async fn card_code_mismatch_blames_the_card_code(f: Flavor) {
     assert_eq!(v["result"], "declined", "{v}");
     assert_eq!(v["message_code"], "declined.card_code");
     assert_eq!(v["fields"][0]["field"], "card_code");
+    // Correcting only the card code (which the gateway's duplicate check
+    // ignores) is a new transaction, not a duplicate of the decline.
+    let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "approved", "{v}");
 }
 
 async fn auth_only_then_partial_capture(f: Flavor) {
@@ -136,6 +141,16 @@ async fn void_before_settlement(f: Flavor) {
     let (id, token) = h.create_session(order("20.00")).await;
     let (_, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
     assert_eq!(v["result"], "approved", "{v}");
+    // A void takes no amount: refused by name, nothing sent.
+    let (s, v) = h
+        .merchant(
+            Method::POST,
+            &format!("/v1/sessions/{id}/void"),
+            Some(json!({"amount": "1.00"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(v["error"]["fields"][0]["field"], "amount");
     let (s, v) = h
         .merchant(Method::POST, &format!("/v1/sessions/{id}/void"), None)
         .await;

@@ -672,22 +672,29 @@ pub fn pg_dump() -> Result<Option<(String, Vec<u8>)>> {
 }
 
 /// The `anet-relay` binary: `$ANET_RELAY_BIN`, else next to this test binary
-/// (`target/debug/anet-relay`, built by `cargo test --workspace`), else built
-/// into a target directory of its own (the shared one is locked by the
-/// running `cargo test`).
+/// (`target/debug/anet-relay`, built by `cargo test --workspace`) when it is
+/// newer than the relay's sources, else built into a target directory of its
+/// own (the shared one is locked by the running `cargo test`).
 pub fn relay_binary() -> Result<PathBuf> {
     if let Some(p) = std::env::var_os("ANET_RELAY_BIN") {
         return Ok(PathBuf::from(p));
     }
+    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let sources = newest_source(&workspace);
     let exe = std::env::current_exe()?;
     // target/debug/deps/<test> → target/debug/anet-relay
     if let Some(debug) = exe.parent().and_then(Path::parent) {
         let candidate = debug.join("anet-relay");
-        if candidate.exists() {
+        let built = std::fs::metadata(&candidate)
+            .and_then(|m| m.modified())
+            .ok();
+        if built.is_some_and(|b| sources.is_none_or(|s| b >= s)) {
             return Ok(candidate);
         }
     }
-    let workspace = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    // One build per test process, however many tests ask at once.
+    static BUILD: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = BUILD.lock();
     let target = workspace.join("target").join("reliability-relay");
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "-p", "checkout-relay", "--bin", "anet-relay"])
@@ -700,6 +707,37 @@ pub fn relay_binary() -> Result<PathBuf> {
         "cargo build -p checkout-relay --bin anet-relay failed"
     );
     Ok(target.join("debug").join("anet-relay"))
+}
+
+/// The newest modification time among the relay's and its libraries' sources.
+fn newest_source(workspace: &Path) -> Option<std::time::SystemTime> {
+    fn walk(dir: &Path, newest: &mut Option<std::time::SystemTime>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(&p, newest);
+            } else if let Ok(t) = e.metadata().and_then(|m| m.modified())
+                && newest.is_none_or(|n| t > n)
+            {
+                *newest = Some(t);
+            }
+        }
+    }
+    let mut newest = None;
+    for d in [
+        "server/src",
+        "server/migrations",
+        "crates/checkout-domain/src",
+        "crates/checkout-api/src",
+        "crates/authnet-proto/src",
+        "crates/authnet-sandbox/src",
+    ] {
+        walk(&workspace.join(d), &mut newest);
+    }
+    newest
 }
 
 /// A spawned `anet-relay` process; stdout and stderr go to files that the

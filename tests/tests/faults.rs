@@ -691,3 +691,74 @@ async fn a_relay_stopped_gracefully_mid_payment_finishes_the_payments_before_exi
     assert_restart_resolved(&p, &second.url, &shops).await;
     assert_process_leaked_nothing(&p, &[&first, &second], &shops, &http);
 }
+
+/// Concurrent pays while every attempt fails before reaching the gateway:
+/// each loser of the race for the session must get the winner's outcome (or
+/// a 409), never "this checkout has reached its limit of payment attempts"
+/// while attempts are left.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_pays_on_a_failing_gateway_are_never_told_the_attempt_limit_was_reached() {
+    capture_logs();
+    let addr = reliability::closed_port().await.expect("port");
+    let relay = Relay::start(Gateway::At(format!("http://{addr}")), |_| {})
+        .await
+        .expect("relay");
+    let mut run = Run::default();
+    let mut shops = Vec::new();
+    for i in 0..6 {
+        shops.push(new_session(&relay, visa(6000 + i)).await);
+    }
+    // All sessions at once, 50 pays each.
+    let answers = futures_join_all(shops.iter().map(|s| pay_concurrently(&relay, s, 50))).await;
+    for (shop, replies) in shops.iter().zip(answers) {
+        run.replies.insert(shop.id.clone(), replies);
+    }
+    run.shops = shops;
+    let mut wrong = Vec::new();
+    for (id, replies) in &run.replies {
+        for r in replies {
+            if r.status == 429 || !(r.status == 200 || r.status == 409) {
+                wrong.push(format!("{id}: {} {}", r.status, r.text));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} concurrent pays got a wrong answer:\n{}",
+        wrong.len(),
+        run.replies.values().map(Vec::len).sum::<usize>(),
+        wrong.join("\n")
+    );
+    for shop in &run.shops {
+        assert_eq!(
+            relay.session(&shop.id).await.expect("view")["status"],
+            "open"
+        );
+    }
+}
+
+/// Awaits every future concurrently (tokio tasks would need `'static`).
+async fn futures_join_all<F: std::future::Future>(
+    futures: impl Iterator<Item = F>,
+) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.map(Box::pin).collect();
+    let mut out: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, slot) in pinned.iter_mut().zip(out.iter_mut()) {
+            if slot.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *slot = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    out.into_iter().flatten().collect()
+}

@@ -5,7 +5,9 @@
 //! - [`aim`]: the AIM name/value protocol (`transact.dll`): request builder,
 //!   delimited response parser/encoder, and the one outcome table.
 //! - [`api`]: the XML API (`request.api`), in XML and in the official SDKs'
-//!   JSON shape: CIM functions and `createTransactionRequest`.
+//!   JSON shape: CIM functions, `createTransactionRequest`, and the
+//!   Transaction Reporting calls `getUnsettledTransactionListRequest` and
+//!   `getTransactionDetailsRequest`.
 
 pub mod aim;
 pub mod api;

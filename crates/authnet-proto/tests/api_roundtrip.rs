@@ -18,8 +18,8 @@ fn every_function_has_a_request_sample() {
     }
     assert_eq!(
         Function::ALL.len(),
-        16,
-        "15 CIM functions + createTransaction"
+        18,
+        "15 CIM functions + createTransaction + 2 Transaction Reporting calls"
     );
 }
 

@@ -323,6 +323,23 @@ pub async fn pay(
         .map_err(|e| AppError::Internal(format!("payment task failed: {e}")))?
 }
 
+/// The `x_duplicate_window` of the `n`th charge attempt on a session (from 1):
+/// the configured window, one second less per earlier attempt. Attempts on a
+/// session share the invoice number; the gateway also compares the window, so
+/// a corrected retry (say, only the card code changed, which the duplicate
+/// check ignores) is a new transaction, while a resend of the same attempt is
+/// recognised as its duplicate.
+pub fn attempt_window(base: u32, n: i64) -> u32 {
+    if base == 0 {
+        return 0;
+    }
+    let earlier = u32::try_from(n.saturating_sub(1)).unwrap_or(0);
+    match base.checked_sub(earlier) {
+        Some(w) if w > 0 => w,
+        _ => base.saturating_add(earlier),
+    }
+}
+
 #[tracing::instrument(skip_all, fields(session = %s.id))]
 async fn attempt(
     state: &AppState,
@@ -377,6 +394,10 @@ async fn attempt(
         last4: Some(last4.clone()),
         expiry: Some(expiry),
         client_ip: ip.0.map(|i| i.to_string()),
+        duplicate_window: Some(i64::from(attempt_window(
+            state.config.duplicate_window_secs,
+            s.attempts + 1,
+        ))),
         created_at: now(),
         ..AttemptRow::default()
     };
@@ -392,7 +413,16 @@ async fn attempt(
 
     let sent = match &p.instrument {
         Instrument::NewCard(card) => {
-            let req = request::aim_charge(state, &s, &order, kind, card, p.shipping.as_ref(), &ip)?;
+            let req = request::aim_charge(
+                state,
+                &s,
+                &order,
+                kind,
+                card,
+                p.shipping.as_ref(),
+                &ip,
+                &row,
+            )?;
             let sent = send_resolving(state, &row.id, || async {
                 state
                     .gateway
@@ -702,4 +732,18 @@ async fn wait_for_outcome(state: &AppState, id: &str) -> Result<PayResponse, App
         "payment_in_progress",
         "A payment for this checkout is still being processed. Please do not pay again.",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attempt_window;
+
+    #[test]
+    fn each_attempt_has_its_own_duplicate_window() {
+        assert_eq!(attempt_window(600, 1), 600);
+        assert_eq!(attempt_window(600, 2), 599);
+        assert_eq!(attempt_window(600, 5), 596);
+        assert_eq!(attempt_window(0, 3), 0);
+        assert_eq!(attempt_window(2, 4), 5);
+    }
 }

@@ -82,6 +82,7 @@ fn bad_order(e: impl std::fmt::Display) -> AppError {
 }
 
 /// AIM AUTH_CAPTURE / AUTH_ONLY for a new card.
+#[allow(clippy::too_many_arguments)]
 pub fn aim_charge(
     state: &AppState,
     s: &SessionRow,
@@ -90,6 +91,7 @@ pub fn aim_charge(
     card: &ValidCard,
     shipping: Option<&Shipping>,
     ip: &ClientIp,
+    row: &AttemptRow,
 ) -> Result<AimRequest, AppError> {
     let amount = storage::amount(&s.amount).map_err(bad_order)?.value();
     let data = CardData::full(card.number.clone(), card.expiry, card.card_code.clone());
@@ -99,7 +101,7 @@ pub fn aim_charge(
         _ => AimRequest::auth_capture(creds, amount, data),
     }
     .with_invoice(s.invoice_number.clone())
-    .with_duplicate_window(state.config.duplicate_window_secs)
+    .with_duplicate_window(window_of(state, row))
     .with_bill_to(address(&card.billing))
     .with_ship_to(ship_to(shipping))
     .with_customer(Customer {
@@ -131,6 +133,13 @@ pub fn aim_charge(
     }
     r.validate().map_err(bad_order)?;
     Ok(r)
+}
+
+/// The attempt's own duplicate window (see `payments::attempt_window`).
+fn window_of(state: &AppState, row: &AttemptRow) -> u32 {
+    row.duplicate_window
+        .and_then(|w| u32::try_from(w).ok())
+        .unwrap_or(state.config.duplicate_window_secs)
 }
 
 fn numeric(s: &str) -> Result<NumericString, AppError> {
@@ -193,7 +202,7 @@ pub fn cim_charge(
         TransactionType::AuthOnly => ProfileTransaction::AuthOnly(tx),
         _ => ProfileTransaction::AuthCapture(tx),
     };
-    let mut extra = format!("x_duplicate_window={}", state.config.duplicate_window_secs);
+    let mut extra = format!("x_duplicate_window={}", window_of(state, row));
     if let Some(ip) = ip_from_row(row).or_else(|| ip.for_aim()) {
         extra.push_str(&format!("&x_customer_ip={ip}"));
     }

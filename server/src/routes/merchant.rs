@@ -19,6 +19,12 @@ use crate::http::{ApiJson, Merchant, parse_json};
 use crate::payments::operations::{self, Op};
 use crate::payments::session::{self, address_view, card_view, today};
 
+/// A void takes no parameters: an empty body or `{}` (anything else, e.g. an
+/// amount, is refused by name before the gateway is called).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VoidRequest {}
+
 /// An optional JSON body: empty means the type's default.
 fn optional_body<T: serde::de::DeserializeOwned + Default>(
     headers: &HeaderMap,
@@ -120,7 +126,7 @@ pub async fn void(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Json<OperationResponse>, AppError> {
-    let _: serde_json::Map<String, serde_json::Value> = optional_body(&headers, &body)?;
+    let _: VoidRequest = optional_body(&headers, &body)?;
     Ok(Json(operations::run(&state, &id, Op::Void, None).await?))
 }
 

@@ -2,6 +2,9 @@
 
 use super::ApiError;
 use super::codec::{Form, NumericString, SecretText, Wire, wire_struct};
+use super::reporting::{
+    Paging, TransactionDetails, TransactionGroupStatus, TransactionListSorting, TransactionSummary,
+};
 use super::transaction::{ProfileTransaction, TransactionRequest, TransactionResponse};
 use super::tree::Node;
 use super::types::{
@@ -175,6 +178,37 @@ response!(CreateTransactionResponse {
     opt transaction_response: TransactionResponse = "transactionResponse",
 });
 
+request!(
+    /// `getUnsettledTransactionListRequest`: every transaction not yet in a
+    /// settlement batch (declined ones included). All three options are
+    /// optional; without `sorting` the gateway lists newest first.
+    GetUnsettledTransactionListRequest {
+    opt status: TransactionGroupStatus = "status",
+    opt sorting: TransactionListSorting = "sorting",
+    opt paging: Paging = "paging",
+});
+response!(
+    /// `getUnsettledTransactionListResponse`: the page of transactions (the
+    /// `transactions` wrapper is omitted when there are none) and the total
+    /// count over all pages.
+    GetUnsettledTransactionListResponse {
+    list["transaction"] transactions: TransactionSummary = "transactions",
+    opt total_num_in_result_set: u32 = "totalNumInResultSet",
+});
+
+request!(
+    /// `getTransactionDetailsRequest`: one transaction by id.
+    GetTransactionDetailsRequest {
+    req trans_id: NumericString = "transId",
+});
+response!(
+    /// `getTransactionDetailsResponse`; an unknown id is `E00040`.
+    GetTransactionDetailsResponse {
+    opt transaction: TransactionDetails = "transaction",
+    opt client_id: String = "clientId",
+    opt transref_id: String = "transrefId",
+});
+
 response!(
     /// `ErrorResponse`: the envelope used when the function cannot be
     /// determined or the document fails to parse.
@@ -315,4 +349,6 @@ functions! {
     UpdateCustomerShippingAddress(UpdateCustomerShippingAddressRequest, UpdateCustomerShippingAddressResponse) = "updateCustomerShippingAddress",
     ValidateCustomerPaymentProfile(ValidateCustomerPaymentProfileRequest, ValidateCustomerPaymentProfileResponse) = "validateCustomerPaymentProfile",
     CreateTransaction(CreateTransactionRequest, CreateTransactionResponse) = "createTransaction",
+    GetUnsettledTransactionList(GetUnsettledTransactionListRequest, GetUnsettledTransactionListResponse) = "getUnsettledTransactionList",
+    GetTransactionDetails(GetTransactionDetailsRequest, GetTransactionDetailsResponse) = "getTransactionDetails",
 }

@@ -1,6 +1,8 @@
-//! The XML API (`/xml/v1/request.api`): all 15 CIM functions and
-//! `createTransactionRequest`, in XML and in the JSON shape Authorize.Net's
-//! official SDKs use, in both directions.
+//! The XML API (`/xml/v1/request.api`): all 15 CIM functions,
+//! `createTransactionRequest` and the two Transaction Reporting calls
+//! `getUnsettledTransactionListRequest` / `getTransactionDetailsRequest`, in
+//! XML and in the JSON shape Authorize.Net's official SDKs use, in both
+//! directions.
 //!
 //! - Server side (the sandbox): [`decode_request`] bytes → [`ApiRequest`],
 //!   [`encode_response`] [`ApiResponse`] → bytes.
@@ -19,6 +21,7 @@ mod codec;
 pub mod codes;
 mod domain;
 mod messages;
+mod reporting;
 mod transaction;
 mod tree;
 mod types;
@@ -26,6 +29,7 @@ mod types;
 pub use codec::{NumericString, SecretText, mask};
 pub use domain::{DomainCard, SavedCard, SavedCardError, parse_direct_response};
 pub use messages::*;
+pub use reporting::*;
 pub use transaction::*;
 pub use tree::{MAX_BODY_BYTES, MAX_DEPTH, MAX_NODES, NAMESPACE};
 pub use types::*;

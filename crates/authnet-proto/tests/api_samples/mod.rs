@@ -466,7 +466,132 @@ pub fn requests() -> Vec<ApiRequest> {
             .into(),
         );
     }
+    v.push(
+        GetUnsettledTransactionListRequest {
+            merchant_authentication: auth(),
+            client_id: None,
+            ref_id: s("r-unsettled"),
+            status: Some(TransactionGroupStatus::Any),
+            sorting: Some(TransactionListSorting {
+                order_by: TransactionListOrderField::SubmitTimeUtc,
+                order_descending: true,
+            }),
+            paging: Some(Paging {
+                limit: 100,
+                offset: 1,
+            }),
+        }
+        .into(),
+    );
+    v.push(
+        GetTransactionDetailsRequest {
+            merchant_authentication: auth(),
+            client_id: None,
+            ref_id: None,
+            trans_id: id(2170001234),
+        }
+        .into(),
+    );
     v
+}
+
+/// A `transactionSummaryType` row.
+pub fn summary(trans_id: u64, status: &str, invoice: Option<&str>) -> TransactionSummary {
+    TransactionSummary {
+        trans_id: id(trans_id),
+        submit_time_utc: "2026-11-27T21:22:08Z".into(),
+        submit_time_local: "2026-11-27T14:22:08".into(),
+        transaction_status: status.into(),
+        invoice_number: invoice.map(str::to_owned),
+        first_name: s("Ann"),
+        last_name: s("Lee"),
+        account_type: "Visa".into(),
+        account_number: "XXXX1111".into(),
+        settle_amount: dec!(12.50),
+        market_type: s("eCommerce"),
+        product: s("Card Not Present"),
+        mobile_device_id: None,
+    }
+}
+
+/// A fully populated `transactionDetailsType`.
+pub fn details() -> TransactionDetails {
+    TransactionDetails {
+        trans_id: id(2170001235),
+        ref_trans_id: Some(id(2170001234)),
+        split_tender_id: None,
+        submit_time_utc: "2026-11-27T21:22:08Z".into(),
+        submit_time_local: "2026-11-27T14:22:08".into(),
+        transaction_type: "refundTransaction".into(),
+        transaction_status: status::REFUND_SETTLED_SUCCESSFULLY.into(),
+        response_code: 1,
+        response_reason_code: 1,
+        response_reason_description: "Approval".into(),
+        auth_code: s("Q7T2ZK"),
+        avs_response: s("P"),
+        card_code_response: s("M"),
+        cavv_response: s("2"),
+        fds_filter_action: None,
+        batch: Some(BatchDetails {
+            batch_id: id(1000001),
+            settlement_time_utc: s("2026-11-28T03:00:00Z"),
+            settlement_time_local: s("2026-11-27T20:00:00"),
+            settlement_state: "settledSuccessfully".into(),
+            payment_method: s("creditCard"),
+            market_type: s("eCommerce"),
+            product: s("Card Not Present"),
+        }),
+        order: Some(order()),
+        requested_amount: Some(dec!(12.50)),
+        auth_amount: dec!(12.50),
+        settle_amount: dec!(12.50),
+        tax: Some(extended(dec!(1.00), "tax")),
+        shipping: Some(extended(dec!(2.00), "ship")),
+        duty: None,
+        line_items: vec![line_item(1), line_item(2)],
+        prepaid_balance_remaining: None,
+        tax_exempt: Some(false),
+        payment: PaymentMasked {
+            credit_card: Some(CreditCardMasked {
+                card_number: "XXXX1111".into(),
+                expiration_date: "XXXX".into(),
+                card_type: s("Visa"),
+            }),
+            bank_account: None,
+        },
+        customer: Some(CustomerData {
+            customer_type: s("individual"),
+            id: s("C-55"),
+            email: s("ann@example.com"),
+        }),
+        bill_to: Some(address("Ann")),
+        ship_to: Some(NameAndAddress {
+            first_name: s("Bo"),
+            last_name: s("Lee"),
+            company: None,
+            address: s("9 Dock Rd"),
+            city: s("Portland"),
+            state: s("OR"),
+            zip: s("97201"),
+            country: s("US"),
+        }),
+        recurring_billing: Some(false),
+        customer_ip: s("203.0.113.9"),
+        product: s("Card Not Present"),
+        entry_mode: None,
+        market_type: s("eCommerce"),
+        mobile_device_id: None,
+        customer_signature: None,
+        profile: Some(CustomerProfileIds {
+            customer_profile_id: id(5000123),
+            customer_payment_profile_id: Some(id(4000456)),
+            customer_address_id: None,
+        }),
+        network_trans_id: s("123456789NNNH"),
+        original_network_trans_id: None,
+        original_auth_amount: None,
+        authorization_indicator: None,
+    }
 }
 
 pub fn ok() -> Messages {
@@ -656,6 +781,41 @@ pub fn responses() -> Vec<ApiResponse> {
                 ],
                 ..Default::default()
             }),
+        }
+        .into(),
+        GetUnsettledTransactionListResponse {
+            ref_id: r(),
+            messages: ok(),
+            transactions: vec![
+                summary(
+                    2170001236,
+                    status::CAPTURED_PENDING_SETTLEMENT,
+                    Some("INV-1002"),
+                ),
+                summary(2170001235, status::DECLINED, None),
+            ],
+            total_num_in_result_set: Some(2),
+        }
+        .into(),
+        GetUnsettledTransactionListResponse {
+            ref_id: None,
+            messages: ok(),
+            transactions: vec![],
+            total_num_in_result_set: Some(0),
+        }
+        .into(),
+        GetTransactionDetailsResponse {
+            ref_id: r(),
+            messages: ok(),
+            transaction: Some(details()),
+            client_id: None,
+            transref_id: None,
+        }
+        .into(),
+        GetTransactionDetailsResponse {
+            ref_id: None,
+            messages: Messages::error_code("E00040"),
+            ..Default::default()
         }
         .into(),
         ErrorResponse {

@@ -11,6 +11,7 @@ use authnet_proto::api::{
 };
 
 use super::payments::{self, Validation};
+use super::reporting;
 use super::store::{CimError, CimStore, NewProfile, id_of};
 use crate::Sandbox;
 
@@ -377,5 +378,7 @@ fn handle(
         ApiRequest::CreateTransaction(r) => {
             payments::create_transaction(sandbox, store, caller, r)?
         }
+        ApiRequest::GetUnsettledTransactionList(r) => reporting::unsettled_list(sandbox, r)?,
+        ApiRequest::GetTransactionDetails(r) => reporting::transaction_details(sandbox, r)?,
     })
 }

@@ -6,7 +6,9 @@
 //! CIM rules of the fact sheet §5 (duplicates, limits, masking, cascading
 //! deletes, validation modes), and sends every payment — profile transactions,
 //! validations and `createTransactionRequest` — through
-//! [`crate::Sandbox::transact`], so AIM and the XML API share one ledger.
+//! [`crate::Sandbox::transact`], so AIM and the XML API share one ledger;
+//! the Transaction Reporting calls (`getUnsettledTransactionListRequest`,
+//! `getTransactionDetailsRequest`) read that ledger.
 //!
 //! Responses are HTTP 200 for every API outcome, XML with a leading UTF-8 BOM
 //! and `application/xml; charset=utf-8`, or JSON (also BOM-prefixed, as the
@@ -15,6 +17,7 @@
 
 mod handlers;
 mod payments;
+mod reporting;
 pub mod store;
 
 use axum::Router;
