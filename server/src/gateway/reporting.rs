@@ -3,12 +3,15 @@
 //! (the card number is never stored, so the charge cannot be resent; the
 //! gateway's own list, matched by invoice number, says what happened).
 //!
-//! `authnet-proto` does not model this call, so the relay writes the small
-//! request itself and reads only the fields it needs. A gateway that does not
-//! offer the call (`E00004`, `E00011`, ...) gives [`Lookup::Unsupported`].
+//! The request and response are `authnet-proto`'s typed messages, sent
+//! through [`GatewayClient::api`] like every other XML API call. `I00001`
+//! and `I00004` (no records) are a list; a gateway that does not offer the
+//! call (`E00004`, `E00011`, ...) gives [`Lookup::Unsupported`].
 
-use quick_xml::Reader;
-use quick_xml::events::Event;
+use authnet_proto::api::{
+    self, ApiRequest, ApiResponse, Format, Function, GetUnsettledTransactionListRequest, Paging,
+    ResultCode, TransactionListOrderField, TransactionListSorting, TransactionSummary,
+};
 use rust_decimal::Decimal;
 
 use super::{GatewayClient, GatewayError};
@@ -18,7 +21,7 @@ use super::{GatewayClient, GatewayError};
 pub struct ReportedTransaction {
     pub trans_id: String,
     /// `authorizedPendingCapture`, `capturedPendingSettlement`, `declined`,
-    /// `voided`, `FDSPendingReview`, ...
+    /// `voided`, `FDSPendingReview`, ... (see `authnet_proto::api::status`).
     pub status: String,
     pub invoice_number: String,
     pub settle_amount: Option<Decimal>,
@@ -32,114 +35,78 @@ pub enum Lookup {
     Found(Vec<ReportedTransaction>),
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+/// Message codes that mean "here is the list" (`I00004`: no records).
+const LISTED: [&str; 2] = ["I00001", "I00004"];
+
+impl From<TransactionSummary> for ReportedTransaction {
+    fn from(t: TransactionSummary) -> Self {
+        ReportedTransaction {
+            trans_id: t.trans_id.as_str().to_owned(),
+            status: t.transaction_status,
+            invoice_number: t.invoice_number.unwrap_or_default(),
+            settle_amount: Some(t.settle_amount),
+            account_number: t.account_number,
+        }
+    }
 }
 
-fn entity(name: &str) -> &'static str {
-    match name {
-        "amp" => "&",
-        "lt" => "<",
-        "gt" => ">",
-        "quot" => "\"",
-        "apos" => "'",
-        _ => "",
+/// The request: newest first, one page of the gateway's maximum size.
+pub fn request(client: &GatewayClient) -> ApiRequest {
+    ApiRequest::GetUnsettledTransactionList(GetUnsettledTransactionListRequest {
+        merchant_authentication: client.merchant_authentication(),
+        sorting: Some(TransactionListSorting {
+            order_by: TransactionListOrderField::SubmitTimeUtc,
+            order_descending: true,
+        }),
+        paging: Some(Paging {
+            limit: 1000,
+            offset: 1,
+        }),
+        ..Default::default()
+    })
+}
+
+/// Reads a decoded answer as a [`Lookup`].
+pub fn lookup(resp: ApiResponse) -> Lookup {
+    let messages = resp.messages();
+    let code = messages.first_code().unwrap_or_default().to_owned();
+    let listed = LISTED.contains(&code.as_str()) || (code.is_empty() && messages.is_ok());
+    match resp {
+        ApiResponse::GetUnsettledTransactionList(r) if listed => Lookup::Found(
+            r.transactions
+                .into_iter()
+                .map(ReportedTransaction::from)
+                .collect(),
+        ),
+        _ => Lookup::Unsupported(code),
     }
 }
 
 /// Reads the answer: (result code, first message code, transactions).
 pub fn parse(bytes: &[u8]) -> Result<(String, String, Vec<ReportedTransaction>), String> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let mut reader = Reader::from_reader(bytes);
-    let mut path: Vec<String> = Vec::new();
-    let mut text = String::new();
-    let (mut result, mut code) = (String::new(), String::new());
-    let mut txns = Vec::new();
-    let mut cur: Option<ReportedTransaction> = None;
-    let mut buf = Vec::new();
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Start(e)) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                if name == "transaction" {
-                    cur = Some(ReportedTransaction::default());
-                }
-                path.push(name);
-                text.clear();
-            }
-            Ok(Event::Empty(_)) => {}
-            Ok(Event::Text(t)) => {
-                text.push_str(&t.decode().map_err(|e| e.to_string())?);
-            }
-            Ok(Event::GeneralRef(r)) => {
-                text.push_str(entity(&r.decode().map_err(|e| e.to_string())?));
-            }
-            Ok(Event::CData(c)) => {
-                text.push_str(&String::from_utf8_lossy(&c.into_inner()));
-            }
-            Ok(Event::End(_)) => {
-                let name = path.pop().unwrap_or_default();
-                let parent = path.last().map(String::as_str).unwrap_or("");
-                let value = text.trim().to_owned();
-                match (parent, name.as_str()) {
-                    ("messages", "resultCode") => result = value,
-                    ("message", "code") if code.is_empty() => code = value,
-                    ("transaction", field) => {
-                        if let Some(t) = cur.as_mut() {
-                            match field {
-                                "transId" => t.trans_id = value,
-                                "transactionStatus" => t.status = value,
-                                "invoiceNumber" => t.invoice_number = value,
-                                "settleAmount" => t.settle_amount = value.parse().ok(),
-                                "accountNumber" => t.account_number = value,
-                                _ => {}
-                            }
-                        }
-                    }
-                    (_, "transaction") => {
-                        if let Some(t) = cur.take() {
-                            txns.push(t);
-                        }
-                    }
-                    _ => {}
-                }
-                text.clear();
-            }
-            Ok(Event::Eof) => break,
-            Ok(_) => {}
-            Err(e) => return Err(e.to_string()),
-        }
-        buf.clear();
+    let resp = api::decode_response(bytes, Format::Xml, Function::GetUnsettledTransactionList)
+        .map_err(|e| e.code().to_string())?;
+    let result = match resp.messages().result_code {
+        ResultCode::Ok => "Ok",
+        ResultCode::Error => "Error",
     }
-    if result.is_empty() {
-        return Err("no resultCode".into());
-    }
+    .to_owned();
+    let code = resp.messages().first_code().unwrap_or_default().to_owned();
+    let txns = match resp {
+        ApiResponse::GetUnsettledTransactionList(r) => r
+            .transactions
+            .into_iter()
+            .map(ReportedTransaction::from)
+            .collect(),
+        _ => Vec::new(),
+    };
     Ok((result, code, txns))
 }
 
 impl GatewayClient {
     /// `getUnsettledTransactionListRequest`.
     pub async fn unsettled_transactions(&self) -> Result<Lookup, GatewayError> {
-        let body = format!(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\
-             <getUnsettledTransactionListRequest xmlns=\"AnetApi/xml/v1/schema/AnetApiSchema.xsd\">\
-             <merchantAuthentication><name>{}</name><transactionKey>{}</transactionKey></merchantAuthentication>\
-             </getUnsettledTransactionListRequest>",
-            escape(&self.login),
-            escape(self.transaction_key.expose_secret()),
-        );
-        let bytes = self
-            .post(&self.api_url, "text/xml; charset=utf-8", body.into_bytes())
-            .await?;
-        let (result, code, txns) = parse(&bytes)
-            .map_err(|e| GatewayError::Uncertain(format!("unreadable transaction list: {e}")))?;
-        if result.eq_ignore_ascii_case("ok") {
-            Ok(Lookup::Found(txns))
-        } else {
-            Ok(Lookup::Unsupported(code))
-        }
+        Ok(lookup(self.api(&request(self)).await?))
     }
 }
 
@@ -154,6 +121,7 @@ mod tests {
             <getUnsettledTransactionListResponse xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns=\"AnetApi/xml/v1/schema/AnetApiSchema.xsd\">\
             <messages><resultCode>Ok</resultCode><message><code>I00001</code><text>Successful.</text></message></messages>\
             <transactions><transaction><transId>2170000042</transId><submitTimeUTC>2026-11-28T00:00:00Z</submitTimeUTC>\
+            <submitTimeLocal>2026-11-27T16:00:00</submitTimeLocal>\
             <transactionStatus>capturedPendingSettlement</transactionStatus><invoiceNumber>A&amp;B-1</invoiceNumber>\
             <firstName>Ann</firstName><accountType>Visa</accountType><accountNumber>XXXX1111</accountNumber>\
             <settleAmount>24.50</settleAmount></transaction></transactions></getUnsettledTransactionListResponse>";
@@ -161,10 +129,31 @@ mod tests {
         assert_eq!((result.as_str(), code.as_str()), ("Ok", "I00001"));
         assert_eq!(txns.len(), 1);
         assert_eq!(txns[0].trans_id, "2170000042");
-        assert_eq!(txns[0].status, "capturedPendingSettlement");
+        assert_eq!(txns[0].status, api::status::CAPTURED_PENDING_SETTLEMENT);
         assert_eq!(txns[0].invoice_number, "A&B-1");
         assert_eq!(txns[0].settle_amount, Some(Decimal::new(2450, 2)));
         assert_eq!(txns[0].account_number, "XXXX1111");
+        let resp = api::decode_response(
+            xml.as_bytes(),
+            Format::Xml,
+            Function::GetUnsettledTransactionList,
+        )
+        .unwrap();
+        assert!(matches!(lookup(resp), Lookup::Found(t) if t == txns));
+    }
+
+    #[test]
+    fn no_records_is_an_empty_list() {
+        let xml = "<getUnsettledTransactionListResponse xmlns=\"AnetApi/xml/v1/schema/AnetApiSchema.xsd\">\
+            <messages><resultCode>Ok</resultCode><message><code>I00004</code><text>No records found.</text></message></messages>\
+            </getUnsettledTransactionListResponse>";
+        let resp = api::decode_response(
+            xml.as_bytes(),
+            Format::Xml,
+            Function::GetUnsettledTransactionList,
+        )
+        .unwrap();
+        assert_eq!(lookup(resp), Lookup::Found(Vec::new()));
     }
 
     #[test]
@@ -174,5 +163,41 @@ mod tests {
         let (result, code, txns) = parse(xml.as_bytes()).unwrap();
         assert_eq!((result.as_str(), code.as_str()), ("Error", "E00004"));
         assert!(txns.is_empty());
+        let resp = api::decode_response(
+            xml.as_bytes(),
+            Format::Xml,
+            Function::GetUnsettledTransactionList,
+        )
+        .unwrap();
+        assert_eq!(lookup(resp), Lookup::Unsupported("E00004".into()));
+    }
+
+    #[test]
+    fn the_request_is_sorted_and_paged() {
+        let client = GatewayClient::new(
+            "http://127.0.0.1:1/aim".into(),
+            "http://127.0.0.1:1/api".into(),
+            "login".into(),
+            checkout_domain::Secret::new("key".to_owned()),
+            None,
+            std::time::Duration::from_secs(1),
+            crate::metrics::Metrics::default(),
+        )
+        .unwrap();
+        let body = String::from_utf8(api::encode_request(&request(&client), Format::Xml)).unwrap();
+        assert!(
+            body.contains("<getUnsettledTransactionListRequest"),
+            "{body}"
+        );
+        assert!(
+            body.contains(
+                "<orderBy>submitTimeUTC</orderBy><orderDescending>true</orderDescending>"
+            ),
+            "{body}"
+        );
+        assert!(
+            body.contains("<paging><limit>1000</limit><offset>1</offset></paging>"),
+            "{body}"
+        );
     }
 }

@@ -292,23 +292,10 @@ pub async fn pay(
         .check_pay(&s.id, &ip.key())
         .map_err(|r| rate_limited(state, r))?;
 
-    if !state
-        .db
-        .claim_session_for_payment(&s.id, state.config.limits.session_attempts, now())
-        .await?
-    {
-        let cur = state
-            .db
-            .get_session(&s.id)
-            .await?
-            .ok_or(AppError::NotFound("session"))?;
-        return match effective_status(&cur) {
-            SessionStatus::Processing => wait_for_outcome(state, &s.id).await,
-            SessionStatus::Open => Err(too_many_attempts(state)),
-            SessionStatus::Expired => Err(AppError::Expired),
-            _ => answer_from_session(state, &cur).await,
-        };
-    }
+    let s = match claim(state, s).await? {
+        Claim::Won(s) => *s,
+        Claim::Lost(answer) => return answer,
+    };
     let order: CreateSessionRequest = serde_json::from_str(&s.order_json)
         .map_err(|e| AppError::Internal(format!("stored order unreadable: {e}")))?;
 
@@ -321,6 +308,62 @@ pub async fn pay(
     });
     task.await
         .map_err(|e| AppError::Internal(format!("payment task failed: {e}")))?
+}
+
+/// How many times a pay that lost the claim to an attempt that has since
+/// failed (the session is `open` again, attempts remain) claims again.
+const CLAIM_RETRIES: u32 = 3;
+
+enum Claim {
+    /// The session is ours (`processing`, attempts counted): the re-read row
+    /// when the claim was retried.
+    Won(Box<SessionRow>),
+    /// Another pay holds or finished the session: what to answer.
+    Lost(Result<PayResponse, AppError>),
+}
+
+/// `open → processing` for this pay. Losing the race says nothing about the
+/// attempt limit: the winner's attempt may already have failed and reopened
+/// the session, so an `open` session with attempts left is claimed again
+/// (a bounded number of times); only a session whose attempts are used up
+/// is "limit reached".
+async fn claim(state: &AppState, s: SessionRow) -> Result<Claim, AppError> {
+    let limit = state.config.limits.session_attempts;
+    let mut s = s;
+    let mut retries = 0;
+    loop {
+        if state
+            .db
+            .claim_session_for_payment(&s.id, limit, now())
+            .await?
+        {
+            return Ok(Claim::Won(Box::new(s)));
+        }
+        let cur = state
+            .db
+            .get_session(&s.id)
+            .await?
+            .ok_or(AppError::NotFound("session"))?;
+        let answer = match effective_status(&cur) {
+            SessionStatus::Open if cur.attempts >= i64::from(limit) => {
+                Err(too_many_attempts(state))
+            }
+            SessionStatus::Open if retries < CLAIM_RETRIES => {
+                retries += 1;
+                s = cur;
+                continue;
+            }
+            // Still contended after the retries: other pays keep winning.
+            SessionStatus::Open => Err(AppError::conflict(
+                "payment_in_progress",
+                "A payment for this checkout is in progress. Please wait a moment and try again.",
+            )),
+            SessionStatus::Processing => wait_for_outcome(state, &cur.id).await,
+            SessionStatus::Expired => Err(AppError::Expired),
+            _ => answer_from_session(state, &cur).await,
+        };
+        return Ok(Claim::Lost(answer));
+    }
 }
 
 /// The `x_duplicate_window` of the `n`th charge attempt on a session (from 1):
