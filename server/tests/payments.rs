@@ -559,7 +559,10 @@ async fn restart_resolves_a_charge_the_gateway_never_saw_and_the_shopper_can_pay
     let h2 = h.restart().await;
     let attempts = h2.state.db.attempts_for_session(&id).await.unwrap();
     assert!(
-        !matches!(attempts[0].state.as_str(), "pending" | "uncertain" | "unresolved"),
+        !matches!(
+            attempts[0].state.as_str(),
+            "pending" | "uncertain" | "unresolved"
+        ),
         "left undecided: {:?}",
         attempts[0].state
     );
