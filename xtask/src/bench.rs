@@ -153,11 +153,20 @@ fn micro_section(root: &Path, cargo: &mut dyn FnMut() -> Command, out: &mut Stri
             "checkout-domain",
             "-p",
             "authnet-proto",
+            // Only the criterion targets: libtest rejects criterion's flags.
+            "--benches",
             "--",
             "--noplot",
+            "--quick",
         ])
         .current_dir(root)
         .output()?;
+    if !output.status.success() {
+        anyhow::bail!(
+            "criterion benches failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
     let text = String::from_utf8_lossy(&output.stdout).into_owned();
     let mut current: Option<String> = None;
     for line in text.lines() {
@@ -366,6 +375,23 @@ fn load_sections(root: &Path, cargo: &mut dyn FnMut() -> Command, out: &mut Stri
         s["sessions_double_paid"], s["max_charges_per_session"]
     )?;
     Ok(())
+}
+
+/// Re-measures only the micro-benchmarks and replaces that section of an
+/// existing `BENCHMARKS.md`.
+pub fn run_micro(root: &Path, cargo: &mut dyn FnMut() -> Command) -> Result<PathBuf> {
+    let path = root.join("BENCHMARKS.md");
+    let old =
+        std::fs::read_to_string(&path).context("BENCHMARKS.md (run `cargo xtask bench` first)")?;
+    let mut out = old
+        .split("## 5. Micro-benchmarks")
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    micro_section(root, cargo, &mut out)?;
+    std::fs::write(&path, &out)?;
+    eprintln!("{out}");
+    Ok(path)
 }
 
 pub fn run(root: &Path, cargo: &mut dyn FnMut() -> Command) -> Result<PathBuf> {

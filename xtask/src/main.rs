@@ -23,7 +23,8 @@ usage: cargo xtask <command>
 commands:
   run          build the widget and run the relay with the embedded sandbox and the demo store
   test         run every test: lint, native, PostgreSQL, WebAssembly in Chromium, browser end to end
-  bench        run the benchmarks and write BENCHMARKS.md (not part of CI)
+  bench        run the benchmarks and write BENCHMARKS.md (not part of CI);
+               `bench --micro` re-measures only the criterion section
   setup        only install the toolchain (idempotent)
   widget       only build the widget bundle (web/dist)
   with-pg CMD  run CMD with TEST_DATABASE_URL pointing at a throwaway PostgreSQL
@@ -236,10 +237,14 @@ fn with_pg(cmd: &[String]) -> Result<()> {
     r
 }
 
-fn bench(root: &Path, _rest: &[String]) -> Result<()> {
+fn bench(root: &Path, rest: &[String]) -> Result<()> {
     let env = tools::ensure_all(root, tools::Needs::all())?;
-    build_widget(root, &env)?;
-    let path = bench::run(root, &mut || cargo(&env))?;
+    let path = if rest.iter().any(|a| a == "--micro") {
+        bench::run_micro(root, &mut || cargo(&env))?
+    } else {
+        build_widget(root, &env)?;
+        bench::run(root, &mut || cargo(&env))?
+    };
     eprintln!("xtask: wrote {}", path.display());
     Ok(())
 }
