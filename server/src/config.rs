@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::storage::SqliteSynchronous;
 use checkout_domain::Secret;
 
 /// Where the relay sends AIM and XML API requests.
@@ -67,6 +68,8 @@ pub struct Config {
     pub transaction_key: Secret<String>,
     pub md5_hash: Option<Secret<String>>,
     pub database_url: String,
+    /// SQLite commit durability: `full` (default) or `normal`. `ANET_SQLITE_SYNCHRONOUS`.
+    pub sqlite_synchronous: SqliteSynchronous,
     pub merchant_secret: Secret<String>,
     /// True when the secret was generated at start-up (embedded mode only).
     pub merchant_secret_generated: bool,
@@ -311,6 +314,18 @@ impl Config {
             ));
         }
 
+        let sqlite_synchronous = match src.get("ANET_SQLITE_SYNCHRONOUS").as_deref() {
+            None => SqliteSynchronous::default(),
+            Some(v) if v.eq_ignore_ascii_case("full") => SqliteSynchronous::Full,
+            Some(v) if v.eq_ignore_ascii_case("normal") => SqliteSynchronous::Normal,
+            Some(_) => {
+                return Err(err(
+                    "ANET_SQLITE_SYNCHRONOUS",
+                    "expected `full` (fsync every commit) or `normal`",
+                ));
+            }
+        };
+
         let (merchant_secret, merchant_secret_generated) = match src.get("ANET_MERCHANT_SECRET") {
             Some(s) if s.len() < 16 => {
                 return Err(err(
@@ -413,6 +428,7 @@ impl Config {
             transaction_key,
             md5_hash,
             database_url,
+            sqlite_synchronous,
             merchant_secret,
             merchant_secret_generated,
             allowed_origins,
@@ -438,6 +454,7 @@ impl Config {
             transaction_key: Secret::new(crate::gateway::embedded::DEFAULT_KEY.to_owned()),
             md5_hash: None,
             database_url: database_url.to_owned(),
+            sqlite_synchronous: SqliteSynchronous::Full,
             merchant_secret: Secret::new(merchant_secret.to_owned()),
             merchant_secret_generated: false,
             allowed_origins: vec!["http://shop.test".into()],
@@ -474,7 +491,10 @@ mod tests {
         assert!(c.merchant_secret_generated);
         assert_eq!(c.listen.to_string(), "127.0.0.1:8080");
         assert_eq!(c.database_url, "sqlite://data/anet-checkout.sqlite");
+        assert_eq!(c.sqlite_synchronous, SqliteSynchronous::Full);
         assert!(c.demo);
+        let c = Config::from_source(&src(&[("ANET_SQLITE_SYNCHRONOUS", "Normal")])).unwrap();
+        assert_eq!(c.sqlite_synchronous, SqliteSynchronous::Normal);
     }
 
     #[test]
@@ -515,6 +535,10 @@ mod tests {
                 "ANET_DUPLICATE_WINDOW_SECS",
             ),
             (&[("ANET_AIM_URL", "http://x")], "ANET_AIM_URL"),
+            (
+                &[("ANET_SQLITE_SYNCHRONOUS", "off")],
+                "ANET_SQLITE_SYNCHRONOUS",
+            ),
         ];
         for (pairs, var) in cases {
             let e = Config::from_source(&src(pairs)).unwrap_err();

@@ -86,7 +86,7 @@ impl AppState {
     /// gateway when configured, and resolves payments left uncertain by a
     /// previous run before returning.
     pub async fn start(config: Config, options: StartOptions) -> Result<AppState, StartError> {
-        let db = Db::connect(&config.database_url).await?;
+        let db = Db::connect_with(&config.database_url, config.sqlite_synchronous).await?;
         let metrics = metrics::Metrics::default();
         let (embedded, aim_url, api_url) = match &config.gateway {
             config::GatewayTarget::Embedded => {

@@ -6,14 +6,23 @@ use std::str::FromStr;
 
 use checkout_domain::Amount;
 use sqlx::any::{AnyPoolOptions, AnyRow};
-use sqlx::{AnyPool, Row};
+use sqlx::{Any, AnyPool, Executor, Row};
 
 pub type DbResult<T> = Result<T, sqlx::Error>;
 
 /// The relay's database handle (cheap to clone).
+///
+/// Reads and writes use different pools. On SQLite the writer pool has one
+/// connection: SQLite allows one writer at a time, and a second connection
+/// that tries to write sleeps in SQLite's busy handler (in steps of up to
+/// 100 ms), which is what made pay latency jump under concurrency. Queueing
+/// writers on one connection in-process is fair and sleeps no longer than the
+/// writes ahead take. Readers (WAL) never wait for the writer. On PostgreSQL
+/// both are the same pool.
 #[derive(Clone, Debug)]
 pub struct Db {
     pool: AnyPool,
+    writer: AnyPool,
     pub kind: DbKind,
 }
 
@@ -21,6 +30,30 @@ pub struct Db {
 pub enum DbKind {
     Sqlite,
     Postgres,
+}
+
+/// How SQLite makes a commit durable (`ANET_SQLITE_SYNCHRONOUS`); the
+/// database is in WAL mode either way, so it is never corrupted.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SqliteSynchronous {
+    /// The WAL is fsynced at every commit: a committed write survives a power
+    /// loss. The default, because the ledger row written before a charge is
+    /// what makes "at most once" hold across crashes.
+    #[default]
+    Full,
+    /// No fsync per commit (only at checkpoints): a commit survives a relay
+    /// crash but the last ones may be lost if the machine itself loses power.
+    /// Faster writes (the bench measures both).
+    Normal,
+}
+
+impl SqliteSynchronous {
+    fn pragma(self) -> &'static str {
+        match self {
+            SqliteSynchronous::Full => "PRAGMA synchronous = FULL",
+            SqliteSynchronous::Normal => "PRAGMA synchronous = NORMAL",
+        }
+    }
 }
 
 pub fn now() -> i64 {
@@ -46,8 +79,13 @@ pub fn amount(s: &str) -> DbResult<Amount> {
 
 impl Db {
     /// Connects (creating the SQLite file and its directory), and runs the
-    /// in-tree migrations.
+    /// in-tree migrations. SQLite commits are fsynced ([`SqliteSynchronous::Full`]).
     pub async fn connect(url: &str) -> DbResult<Db> {
+        Db::connect_with(url, SqliteSynchronous::Full).await
+    }
+
+    /// [`Db::connect`], choosing how SQLite makes commits durable.
+    pub async fn connect_with(url: &str, synchronous: SqliteSynchronous) -> DbResult<Db> {
         sqlx::any::install_default_drivers();
         let (kind, url) = if let Some(rest) = url.strip_prefix("sqlite:") {
             let path = rest.trim_start_matches("//");
@@ -70,20 +108,53 @@ impl Db {
         } else {
             (DbKind::Postgres, url.to_owned())
         };
-        let max = if kind == DbKind::Sqlite { 8 } else { 10 };
-        let pool = AnyPoolOptions::new()
-            .max_connections(max)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect(&url)
-            .await?;
-        if kind == DbKind::Sqlite {
-            // WAL lets readers run while one writer writes; persistent per file.
-            sqlx::query("PRAGMA journal_mode=WAL")
-                .execute(&pool)
-                .await?;
+        let options = |max: u32| {
+            AnyPoolOptions::new()
+                .max_connections(max)
+                .acquire_timeout(std::time::Duration::from_secs(10))
+        };
+        let (pool, writer) = match kind {
+            DbKind::Postgres => {
+                let pool = options(10).connect(&url).await?;
+                (pool.clone(), pool)
+            }
+            // One in-memory database per connection: one connection for all.
+            DbKind::Sqlite if url.contains(":memory:") => {
+                let pool = options(1).connect(&url).await?;
+                (pool.clone(), pool)
+            }
+            DbKind::Sqlite => {
+                let pragma = synchronous.pragma();
+                let writer = options(1)
+                    .after_connect(move |conn, _| {
+                        Box::pin(async move {
+                            sqlx::query(pragma).execute(&mut *conn).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?;
+                // WAL lets readers run while one writer writes; persistent per file.
+                sqlx::query("PRAGMA journal_mode=WAL")
+                    .execute(&writer)
+                    .await?;
+                (options(8).connect(&url).await?, writer)
+            }
+        };
+        MIGRATOR.run(&writer).await?;
+        Ok(Db { pool, writer, kind })
+    }
+
+    /// SQLite's `PRAGMA synchronous` on the writer connection (0 off,
+    /// 1 normal, 2 full); `None` on PostgreSQL.
+    pub async fn sqlite_synchronous(&self) -> DbResult<Option<i64>> {
+        if self.kind != DbKind::Sqlite {
+            return Ok(None);
         }
-        MIGRATOR.run(&pool).await?;
-        Ok(Db { pool, kind })
+        let row = sqlx::query("PRAGMA synchronous")
+            .fetch_one(&self.writer)
+            .await?;
+        Ok(Some(row.try_get::<i64, _>(0)?))
     }
 
     pub fn pool(&self) -> &AnyPool {
@@ -99,6 +170,7 @@ impl Db {
 
     pub async fn close(&self) {
         self.pool.close().await;
+        self.writer.close().await;
     }
 
     // ---------------------------------------------------------------- sessions
@@ -127,7 +199,7 @@ impl Db {
         .bind("0.00")
         .bind(s.expires_at)
         .bind(s.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -150,23 +222,62 @@ impl Db {
 
     /// `open → processing`, counting the attempt: the conditional UPDATE is
     /// the lock that serialises pays on one session across relay instances.
-    /// True when this caller won.
+    /// The attempts count after the claim when this caller won.
     pub async fn claim_session_for_payment(
         &self,
         id: &str,
         max_attempts: u32,
         at: i64,
-    ) -> DbResult<bool> {
-        let done = sqlx::query(
-            "UPDATE sessions SET status = 'processing', attempts = attempts + 1, updated_at = $1 \
-             WHERE id = $2 AND status = 'open' AND attempts < $3 AND expires_at > $1",
+    ) -> DbResult<Option<i64>> {
+        claim_on(&self.writer, id, max_attempts, at).await
+    }
+
+    /// The claim and the ledger row of the attempt it starts, in one
+    /// transaction (one commit before the gateway call instead of two): either
+    /// the session is `processing` with its `pending` attempt recorded, or
+    /// nothing changed. `attempt(n)` builds the row for the `n`th attempt.
+    pub async fn claim_and_record_attempt(
+        &self,
+        id: &str,
+        max_attempts: u32,
+        at: i64,
+        attempt: impl FnOnce(i64) -> AttemptRow,
+    ) -> DbResult<Option<AttemptRow>> {
+        let mut tx = self.writer.begin().await?;
+        let Some(n) = claim_on(&mut *tx, id, max_attempts, at).await? else {
+            tx.rollback().await?;
+            return Ok(None);
+        };
+        let row = attempt(n);
+        insert_attempt_on(&mut *tx, &row).await?;
+        tx.commit().await?;
+        Ok(Some(row))
+    }
+
+    /// A charge attempt's outcome: the ledger row settled, the session out of
+    /// `processing`, and the audit entry, in one transaction. A decline or an
+    /// error reopens the session only while attempts remain (the database's
+    /// count decides). Returns the session's new status; `None` when the
+    /// session was no longer `processing` (someone else recorded it).
+    pub async fn record_charge_outcome(
+        &self,
+        outcome: &ChargeOutcome<'_>,
+        max_attempts: u32,
+    ) -> DbResult<Option<String>> {
+        let mut tx = self.writer.begin().await?;
+        settle_attempt_on(&mut *tx, outcome.attempt_id, outcome.result).await?;
+        let status =
+            finish_payment_on(&mut *tx, outcome.session_id, outcome.finish, max_attempts).await?;
+        audit_on(
+            &mut *tx,
+            Some(outcome.session_id),
+            "relay",
+            outcome.audit_event,
+            outcome.audit_detail,
         )
-        .bind(at)
-        .bind(id)
-        .bind(i64::from(max_attempts))
-        .execute(&self.pool)
         .await?;
-        Ok(done.rows_affected() == 1)
+        tx.commit().await?;
+        Ok(status)
     }
 
     /// `from → to` for a session in `from` (merchant operations, expiry).
@@ -178,39 +289,9 @@ impl Db {
         .bind(now())
         .bind(id)
         .bind(from)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
-    }
-
-    /// Records the outcome of a pay attempt on the session (leaving `processing`).
-    pub async fn finish_payment(&self, id: &str, f: &PaymentFinish) -> DbResult<()> {
-        sqlx::query(
-            "UPDATE sessions SET status = $1, transaction_id = COALESCE($2, transaction_id), \
-             auth_code = COALESCE($3, auth_code), brand = COALESCE($4, brand), last4 = COALESCE($5, last4), \
-             avs_result = $6, card_code_result = $7, customer_profile_id = COALESCE($8, customer_profile_id), \
-             payment_profile_id = COALESCE($9, payment_profile_id), amount_authorized = $10, \
-             amount_captured = $11, last_error_code = $12, last_error = $13, updated_at = $14 \
-             WHERE id = $15 AND status = 'processing'",
-        )
-        .bind(&f.status)
-        .bind(&f.transaction_id)
-        .bind(&f.auth_code)
-        .bind(&f.brand)
-        .bind(&f.last4)
-        .bind(&f.avs_result)
-        .bind(&f.card_code_result)
-        .bind(&f.customer_profile_id)
-        .bind(&f.payment_profile_id)
-        .bind(&f.amount_authorized)
-        .bind(&f.amount_captured)
-        .bind(&f.last_error_code)
-        .bind(&f.last_error)
-        .bind(now())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// A note for the merchant on a session that stays as it is (e.g. an
@@ -223,7 +304,7 @@ impl Db {
         .bind(message)
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -233,7 +314,7 @@ impl Db {
             .bind(outcome)
             .bind(now())
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -258,7 +339,7 @@ impl Db {
         .bind(now())
         .bind(id)
         .bind(expected_status)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -269,7 +350,7 @@ impl Db {
             "UPDATE sessions SET status = 'expired', updated_at = $1 WHERE status = 'open' AND expires_at <= $1",
         )
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(done.rows_affected())
     }
@@ -277,32 +358,7 @@ impl Db {
     // ----------------------------------------------------------------- ledger
 
     pub async fn insert_attempt(&self, a: &AttemptRow) -> DbResult<()> {
-        sqlx::query(
-            "INSERT INTO payment_attempts (id, session_id, kind, channel, state, amount, invoice_number, \
-             ref_transaction_id, customer_profile_id, payment_profile_id, shipping_address_id, brand, last4, \
-             expiry, client_ip, duplicate_window, resends, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,0,$17,$17)",
-        )
-        .bind(&a.id)
-        .bind(&a.session_id)
-        .bind(&a.kind)
-        .bind(&a.channel)
-        .bind(&a.state)
-        .bind(&a.amount)
-        .bind(&a.invoice_number)
-        .bind(&a.ref_transaction_id)
-        .bind(&a.customer_profile_id)
-        .bind(&a.payment_profile_id)
-        .bind(&a.shipping_address_id)
-        .bind(&a.brand)
-        .bind(&a.last4)
-        .bind(&a.expiry)
-        .bind(&a.client_ip)
-        .bind(a.duplicate_window)
-        .bind(a.created_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        insert_attempt_on(&self.writer, a).await
     }
 
     pub async fn mark_attempt_uncertain(&self, id: &str) -> DbResult<()> {
@@ -311,30 +367,13 @@ impl Db {
         )
         .bind(now())
         .bind(id)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
 
     pub async fn settle_attempt(&self, id: &str, r: &AttemptResult) -> DbResult<()> {
-        sqlx::query(
-            "UPDATE payment_attempts SET state = $1, transaction_id = $2, auth_code = $3, response_code = $4, \
-             reason_code = $5, avs_result = $6, card_code_result = $7, message_code = $8, updated_at = $9 \
-             WHERE id = $10",
-        )
-        .bind(&r.state)
-        .bind(&r.transaction_id)
-        .bind(&r.auth_code)
-        .bind(r.response_code)
-        .bind(r.reason_code)
-        .bind(&r.avs_result)
-        .bind(&r.card_code_result)
-        .bind(&r.message_code)
-        .bind(now())
-        .bind(id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        settle_attempt_on(&self.writer, id, r).await
     }
 
     pub async fn attempts_for_session(&self, session_id: &str) -> DbResult<Vec<AttemptRow>> {
@@ -394,7 +433,7 @@ impl Db {
         .bind(customer_profile_id)
         .bind(email)
         .bind(at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -432,7 +471,7 @@ impl Db {
         .bind(c.exp_month)
         .bind(c.exp_year)
         .bind(c.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         let row = sqlx::query(
             "SELECT * FROM saved_cards WHERE shopper_reference = $1 AND payment_profile_id = $2",
@@ -450,7 +489,7 @@ impl Db {
             .bind(month)
             .bind(year)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -459,7 +498,7 @@ impl Db {
         let done = sqlx::query("DELETE FROM saved_cards WHERE shopper_reference = $1 AND id = $2")
             .bind(reference)
             .bind(id)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -502,7 +541,7 @@ impl Db {
         .bind(&a.zip)
         .bind(&a.country)
         .bind(a.created_at)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         let row = sqlx::query(
             "SELECT * FROM saved_addresses WHERE shopper_reference = $1 AND address_id = $2",
@@ -519,7 +558,7 @@ impl Db {
             sqlx::query("DELETE FROM saved_addresses WHERE shopper_reference = $1 AND id = $2")
                 .bind(reference)
                 .bind(id)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -540,7 +579,7 @@ impl Db {
         .bind(key)
         .bind(request_hash)
         .bind(now())
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         if done.rows_affected() == 1 {
             return Ok(None);
@@ -566,7 +605,7 @@ impl Db {
         .bind(i64::from(status))
         .bind(body)
         .bind(key)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -576,7 +615,7 @@ impl Db {
         let done =
             sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1 AND state = 'done'")
                 .bind(before)
-                .execute(&self.pool)
+                .execute(&self.writer)
                 .await?;
         Ok(done.rows_affected())
     }
@@ -584,7 +623,7 @@ impl Db {
     pub async fn forget_idempotent(&self, key: &str) -> DbResult<()> {
         sqlx::query("DELETE FROM idempotency_keys WHERE idem_key = $1")
             .bind(key)
-            .execute(&self.pool)
+            .execute(&self.writer)
             .await?;
         Ok(())
     }
@@ -598,18 +637,7 @@ impl Db {
         event: &str,
         detail: &str,
     ) -> DbResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (id, session_id, actor, event, detail, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
-        )
-        .bind(new_id("au_"))
-        .bind(session_id)
-        .bind(actor)
-        .bind(event)
-        .bind(detail)
-        .bind(now())
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        audit_on(&self.writer, session_id, actor, event, detail).await
     }
 
     pub async fn audit_events(&self, session_id: &str) -> DbResult<Vec<(String, String)>> {
@@ -623,6 +651,144 @@ impl Db {
             .map(|r| Ok((r.try_get("event")?, r.try_get("detail")?)))
             .collect()
     }
+}
+
+// ------------------------------------------------- statements on any executor
+// (the pool, or a transaction that groups several of them into one commit)
+
+async fn claim_on<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: &str,
+    max_attempts: u32,
+    at: i64,
+) -> DbResult<Option<i64>> {
+    let row = sqlx::query(
+        "UPDATE sessions SET status = 'processing', attempts = attempts + 1, updated_at = $1 \
+         WHERE id = $2 AND status = 'open' AND attempts < $3 AND expires_at > $1 RETURNING attempts",
+    )
+    .bind(at)
+    .bind(id)
+    .bind(i64::from(max_attempts))
+    .fetch_optional(e)
+    .await?;
+    row.map(|r| r.try_get::<i64, _>("attempts")).transpose()
+}
+
+async fn insert_attempt_on<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    a: &AttemptRow,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO payment_attempts (id, session_id, kind, channel, state, amount, invoice_number, \
+         ref_transaction_id, customer_profile_id, payment_profile_id, shipping_address_id, brand, last4, \
+         expiry, client_ip, duplicate_window, resends, created_at, updated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,0,$17,$17)",
+    )
+    .bind(&a.id)
+    .bind(&a.session_id)
+    .bind(&a.kind)
+    .bind(&a.channel)
+    .bind(&a.state)
+    .bind(&a.amount)
+    .bind(&a.invoice_number)
+    .bind(&a.ref_transaction_id)
+    .bind(&a.customer_profile_id)
+    .bind(&a.payment_profile_id)
+    .bind(&a.shipping_address_id)
+    .bind(&a.brand)
+    .bind(&a.last4)
+    .bind(&a.expiry)
+    .bind(&a.client_ip)
+    .bind(a.duplicate_window)
+    .bind(a.created_at)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+async fn settle_attempt_on<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: &str,
+    r: &AttemptResult,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE payment_attempts SET state = $1, transaction_id = $2, auth_code = $3, response_code = $4, \
+         reason_code = $5, avs_result = $6, card_code_result = $7, message_code = $8, updated_at = $9 \
+         WHERE id = $10",
+    )
+    .bind(&r.state)
+    .bind(&r.transaction_id)
+    .bind(&r.auth_code)
+    .bind(r.response_code)
+    .bind(r.reason_code)
+    .bind(&r.avs_result)
+    .bind(&r.card_code_result)
+    .bind(&r.message_code)
+    .bind(now())
+    .bind(id)
+    .execute(e)
+    .await?;
+    Ok(())
+}
+
+/// Records a pay attempt's outcome on the session (leaving `processing`).
+/// `status = "open"` means "open again if attempts remain", else `declined`.
+async fn finish_payment_on<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    id: &str,
+    f: &PaymentFinish,
+    max_attempts: u32,
+) -> DbResult<Option<String>> {
+    let row = sqlx::query(
+        "UPDATE sessions SET \
+         status = CASE WHEN $1 = 'open' AND attempts >= $16 THEN 'declined' ELSE $1 END, \
+         transaction_id = COALESCE($2, transaction_id), \
+         auth_code = COALESCE($3, auth_code), brand = COALESCE($4, brand), last4 = COALESCE($5, last4), \
+         avs_result = $6, card_code_result = $7, customer_profile_id = COALESCE($8, customer_profile_id), \
+         payment_profile_id = COALESCE($9, payment_profile_id), amount_authorized = $10, \
+         amount_captured = $11, last_error_code = $12, last_error = $13, updated_at = $14 \
+         WHERE id = $15 AND status = 'processing' RETURNING status",
+    )
+    .bind(&f.status)
+    .bind(&f.transaction_id)
+    .bind(&f.auth_code)
+    .bind(&f.brand)
+    .bind(&f.last4)
+    .bind(&f.avs_result)
+    .bind(&f.card_code_result)
+    .bind(&f.customer_profile_id)
+    .bind(&f.payment_profile_id)
+    .bind(&f.amount_authorized)
+    .bind(&f.amount_captured)
+    .bind(&f.last_error_code)
+    .bind(&f.last_error)
+    .bind(now())
+    .bind(id)
+    .bind(i64::from(max_attempts))
+    .fetch_optional(e)
+    .await?;
+    row.map(|r| r.try_get::<String, _>("status")).transpose()
+}
+
+async fn audit_on<'c, E: Executor<'c, Database = Any>>(
+    e: E,
+    session_id: Option<&str>,
+    actor: &str,
+    event: &str,
+    detail: &str,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO audit_log (id, session_id, actor, event, detail, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+    )
+    .bind(new_id("au_"))
+    .bind(session_id)
+    .bind(actor)
+    .bind(event)
+    .bind(detail)
+    .bind(now())
+    .execute(e)
+    .await?;
+    Ok(())
 }
 
 /// A random id with a prefix: `cs_` sessions, `pa_` attempts, `pm_` cards, ...
@@ -787,6 +953,17 @@ impl AttemptRow {
             updated_at: r.try_get("updated_at")?,
         })
     }
+}
+
+/// Everything [`Db::record_charge_outcome`] writes in its one transaction.
+#[derive(Debug)]
+pub struct ChargeOutcome<'a> {
+    pub session_id: &'a str,
+    pub attempt_id: &'a str,
+    pub result: &'a AttemptResult,
+    pub finish: &'a PaymentFinish,
+    pub audit_event: &'a str,
+    pub audit_detail: &'a str,
 }
 
 /// The settled outcome of one attempt.

@@ -119,12 +119,17 @@ async fn idempotency_key_replays_and_refuses_a_different_body(f: Flavor) {
 
 async fn attempts_per_session_are_limited_without_a_gateway_call(f: Flavor) {
     let h = Harness::with(f, |c| c.limits.session_attempts = 3).await;
-    let (_, token) = h.create_session(order("10.00")).await;
-    for _ in 0..3 {
+    let (id, token) = h.create_session(order("10.00")).await;
+    for i in 0..3 {
         let (s, v) = h.pay(&token, new_card(VISA, "900", "46282")).await;
         assert_eq!(s, StatusCode::OK, "{v}");
         assert_eq!(v["result"], "declined");
+        // The database's attempt count decides: open while attempts remain.
+        let last = i == 2;
+        assert_eq!(v["status"], if last { "declined" } else { "open" }, "{v}");
+        assert_eq!(v["can_retry"], !last, "{v}");
     }
+    assert_eq!(h.session(&id).await["status"], "declined");
     let before = h.ledger().len();
     let (s, v) = h.pay(&token, new_card(VISA, "900", "98004")).await;
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{v}");

@@ -407,6 +407,67 @@ async fn concurrent_double_pay_charges_once(f: Flavor) {
     assert_eq!(h.session(&id).await["status"], "approved");
 }
 
+/// Many checkouts paid at the same moment: every write waits its turn (one
+/// SQLite writer), none fails as "database is locked", each is charged once.
+async fn many_sessions_paid_at_once_each_charge_once(f: Flavor) {
+    // All from one test client address: lift the per-address limit.
+    let h = Harness::with(f, |c| c.limits.ip_per_minute = 1000).await;
+    let mut sessions = Vec::new();
+    for i in 0..24 {
+        let (id, token) = h
+            .create_session(json!({"amount": "5.00", "invoice_number": format!("MANY-{i}")}))
+            .await;
+        sessions.push((i, id, token));
+    }
+    let mut tasks = Vec::new();
+    for (i, id, token) in sessions {
+        let app = h.app.clone();
+        tasks.push(tokio::spawn(async move {
+            use http_body_util::BodyExt;
+            use tower::ServiceExt;
+            let req = axum::http::Request::builder()
+                .method(Method::POST)
+                .uri("/widget/v1/session/pay")
+                .header("authorization", format!("Bearer {token}"))
+                .header("content-type", "application/json")
+                .body(axum::body::Body::from(
+                    new_card(VISA, "900", "98004").to_string(),
+                ))
+                .unwrap();
+            let resp = app.oneshot(req).await.unwrap();
+            let status = resp.status();
+            let b = resp.into_body().collect().await.unwrap().to_bytes();
+            (i, id, status, serde_json::from_slice::<Value>(&b).unwrap())
+        }));
+    }
+    for t in tasks {
+        let (i, id, s, v) = t.await.unwrap();
+        assert_eq!(s, StatusCode::OK, "{v}");
+        assert_eq!(v["result"], "approved", "{v}");
+        assert_eq!(h.charges_for(&format!("MANY-{i}")).len(), 1);
+        let m = h.session(&id).await;
+        assert_eq!(m["status"], "approved");
+        assert_eq!(m["transaction_id"], v["transaction_id"]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_commit_durability_is_configurable() {
+    use checkout_relay::storage::SqliteSynchronous;
+    let full = Harness::new(Flavor::Sqlite).await;
+    assert_eq!(full.state.db.sqlite_synchronous().await.unwrap(), Some(2));
+    let normal = Harness::with(Flavor::Sqlite, |c| {
+        c.sqlite_synchronous = SqliteSynchronous::Normal;
+    })
+    .await;
+    assert_eq!(normal.state.db.sqlite_synchronous().await.unwrap(), Some(1));
+    let (id, token) = normal.create_session(order("7.00")).await;
+    let (s, v) = normal.pay(&token, new_card(VISA, "900", "98004")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["result"], "approved", "{v}");
+    assert_eq!(normal.session(&id).await["status"], "approved");
+}
+
 async fn timeout_after_charge_resolves_to_one_charge(f: Flavor) {
     let h = Harness::new(f).await;
     let (id, token) = h
@@ -541,6 +602,7 @@ async fn restart_resolves_a_charge_the_gateway_never_saw_and_the_shopper_can_pay
             .claim_session_for_payment(&id, 5, now())
             .await
             .unwrap()
+            .is_some()
     );
     let row = AttemptRow {
         id: new_id("pa_"),
@@ -746,6 +808,7 @@ db_tests!(
     save_card_then_returning_shopper_pays_with_saved_card_once,
     existing_cim_profile_is_adopted,
     concurrent_double_pay_charges_once,
+    many_sessions_paid_at_once_each_charge_once,
     timeout_after_charge_resolves_to_one_charge,
     saved_card_timeout_after_charge_resolves_to_one_charge,
     restart_resolves_uncertain_operations,

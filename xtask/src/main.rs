@@ -58,8 +58,14 @@ fn real_main() -> Result<()> {
     }
 }
 
+/// The checkout this xtask was started from. `cargo run` sets
+/// `CARGO_MANIFEST_DIR` at run time; the compile-time value is only a
+/// fallback, because a build directory shared between clones (CI's cache)
+/// can hold an xtask binary compiled in another clone.
 fn workspace_root() -> Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest
         .parent()
         .map(Path::to_path_buf)

@@ -37,7 +37,9 @@ use crate::AppState;
 use crate::error::AppError;
 use crate::http::ClientIp;
 use crate::limits::Refused;
-use crate::storage::{AddressRow, AttemptRow, CardRow, PaymentFinish, SessionRow, new_id, now};
+use crate::storage::{
+    AddressRow, AttemptRow, CardRow, ChargeOutcome, PaymentFinish, SessionRow, new_id, now,
+};
 use answer::{Answer, Decision, Sent, decide, send_resolving};
 use messages::{blamed_fields, shopper_message};
 use session::{effective_status, mode_from_str, today};
@@ -291,23 +293,42 @@ pub async fn pay(
         .limits
         .check_pay(&s.id, &ip.key())
         .map_err(|r| rate_limited(state, r))?;
-
-    let s = match claim(state, s).await? {
-        Claim::Won(s) => *s,
-        Claim::Lost(answer) => return answer,
-    };
     let order: CreateSessionRequest = serde_json::from_str(&s.order_json)
         .map_err(|e| AppError::Internal(format!("stored order unreadable: {e}")))?;
+    let (kind, template) = attempt_template(&s, &prepared, &ip);
 
-    // The attempt runs in its own task: it completes even if the client
-    // disconnects or the request times out; shutdown waits for it.
+    // The claim and the attempt run in a task of their own: once the session
+    // is claimed the attempt completes even if the client disconnects or the
+    // request times out, and shutdown waits for it.
     let st = state.clone();
     let task = tokio::spawn(async move {
         let _guard = st.inflight.enter();
-        attempt(&st, s, order, prepared, ip).await
+        match claim(&st, s, &template).await? {
+            Claim::Won(s, row) => attempt(&st, *s, *row, kind, order, prepared, ip)
+                .await
+                .map(Paid::Done),
+            Claim::Lost(cur) => Ok(Paid::Lost(cur)),
+        }
     });
-    task.await
-        .map_err(|e| AppError::Internal(format!("payment task failed: {e}")))?
+    let paid = task
+        .await
+        .map_err(|e| AppError::Internal(format!("payment task failed: {e}")))??;
+    match paid {
+        Paid::Done(resp) => Ok(resp),
+        // Waiting for another pay's outcome holds no payment of ours: it
+        // happens outside the task shutdown waits for.
+        Paid::Lost(cur) => match effective_status(&cur) {
+            SessionStatus::Processing => wait_for_outcome(state, &cur.id).await,
+            SessionStatus::Expired => Err(AppError::Expired),
+            _ => answer_from_session(state, &cur).await,
+        },
+    }
+}
+
+enum Paid {
+    Done(PayResponse),
+    /// Another pay holds or finished the session (as re-read).
+    Lost(Box<SessionRow>),
 }
 
 /// How many times a pay that lost the claim to an attempt that has since
@@ -315,54 +336,58 @@ pub async fn pay(
 const CLAIM_RETRIES: u32 = 3;
 
 enum Claim {
-    /// The session is ours (`processing`, attempts counted): the re-read row
-    /// when the claim was retried.
-    Won(Box<SessionRow>),
-    /// Another pay holds or finished the session: what to answer.
-    Lost(Result<PayResponse, AppError>),
+    /// The session is ours (`processing`, attempts counted) and its `pending`
+    /// ledger row is written: the session as read, and that row.
+    Won(Box<SessionRow>, Box<AttemptRow>),
+    /// Another pay holds or finished the session: the session as re-read.
+    Lost(Box<SessionRow>),
 }
 
-/// `open → processing` for this pay. Losing the race says nothing about the
-/// attempt limit: the winner's attempt may already have failed and reopened
-/// the session, so an `open` session with attempts left is claimed again
-/// (a bounded number of times); only a session whose attempts are used up
-/// is "limit reached".
-async fn claim(state: &AppState, s: SessionRow) -> Result<Claim, AppError> {
+/// `open → processing` for this pay, together with the attempt's ledger row
+/// (one transaction). Losing the race says nothing about the attempt limit:
+/// the winner's attempt may already have failed and reopened the session, so
+/// an `open` session with attempts left is claimed again (a bounded number
+/// of times); only a session whose attempts are used up is "limit reached".
+async fn claim(state: &AppState, s: SessionRow, template: &AttemptRow) -> Result<Claim, AppError> {
     let limit = state.config.limits.session_attempts;
+    let window = state.config.duplicate_window_secs;
     let mut s = s;
     let mut retries = 0;
     loop {
-        if state
+        let won = state
             .db
-            .claim_session_for_payment(&s.id, limit, now())
-            .await?
-        {
-            return Ok(Claim::Won(Box::new(s)));
+            .claim_and_record_attempt(&s.id, limit, now(), |n| AttemptRow {
+                id: new_id("pa_"),
+                duplicate_window: Some(i64::from(attempt_window(window, n))),
+                created_at: now(),
+                ..template.clone()
+            })
+            .await?;
+        if let Some(row) = won {
+            return Ok(Claim::Won(Box::new(s), Box::new(row)));
         }
         let cur = state
             .db
             .get_session(&s.id)
             .await?
             .ok_or(AppError::NotFound("session"))?;
-        let answer = match effective_status(&cur) {
+        match effective_status(&cur) {
             SessionStatus::Open if cur.attempts >= i64::from(limit) => {
-                Err(too_many_attempts(state))
+                return Err(too_many_attempts(state));
             }
             SessionStatus::Open if retries < CLAIM_RETRIES => {
                 retries += 1;
                 s = cur;
-                continue;
             }
             // Still contended after the retries: other pays keep winning.
-            SessionStatus::Open => Err(AppError::conflict(
-                "payment_in_progress",
-                "A payment for this checkout is in progress. Please wait a moment and try again.",
-            )),
-            SessionStatus::Processing => wait_for_outcome(state, &cur.id).await,
-            SessionStatus::Expired => Err(AppError::Expired),
-            _ => answer_from_session(state, &cur).await,
-        };
-        return Ok(Claim::Lost(answer));
+            SessionStatus::Open => {
+                return Err(AppError::conflict(
+                    "payment_in_progress",
+                    "A payment for this checkout is in progress. Please wait a moment and try again.",
+                ));
+            }
+            _ => return Ok(Claim::Lost(Box::new(cur))),
+        }
     }
 }
 
@@ -383,16 +408,10 @@ pub fn attempt_window(base: u32, n: i64) -> u32 {
     }
 }
 
-#[tracing::instrument(skip_all, fields(session = %s.id))]
-async fn attempt(
-    state: &AppState,
-    s: SessionRow,
-    order: CreateSessionRequest,
-    p: Prepared,
-    ip: ClientIp,
-) -> Result<PayResponse, AppError> {
-    let mode = mode_from_str(&s.mode);
-    let kind = match mode {
+/// The ledger row of a charge attempt on `s`, all but what the claim decides
+/// (its id, its duplicate window, its time).
+fn attempt_template(s: &SessionRow, p: &Prepared, ip: &ClientIp) -> (TransactionType, AttemptRow) {
+    let kind = match mode_from_str(&s.mode) {
         PaymentMode::AuthCapture => TransactionType::AuthCapture,
         PaymentMode::AuthOnly => TransactionType::AuthOnly,
     };
@@ -423,7 +442,6 @@ async fn attempt(
         _ => None,
     };
     let row = AttemptRow {
-        id: new_id("pa_"),
         session_id: s.id.clone(),
         kind: kind.as_response_str().to_owned(),
         channel: channel.to_owned(),
@@ -433,27 +451,28 @@ async fn attempt(
         customer_profile_id: cpid,
         payment_profile_id: ppid,
         shipping_address_id,
-        brand: brand.clone(),
-        last4: Some(last4.clone()),
+        brand,
+        last4: Some(last4),
         expiry: Some(expiry),
         client_ip: ip.0.map(|i| i.to_string()),
-        duplicate_window: Some(i64::from(attempt_window(
-            state.config.duplicate_window_secs,
-            s.attempts + 1,
-        ))),
-        created_at: now(),
         ..AttemptRow::default()
     };
-    if let Err(e) = state.db.insert_attempt(&row).await {
-        // Nothing was sent: give the session back.
-        let _ = state
-            .db
-            .transition_session(&s.id, "processing", "open")
-            .await;
-        return Err(e.into());
-    }
-    tracing::info!(attempt = %row.id, channel, kind = %kind.as_response_str(), "sending payment");
+    (kind, row)
+}
 
+#[tracing::instrument(skip_all, fields(session = %s.id))]
+async fn attempt(
+    state: &AppState,
+    s: SessionRow,
+    row: AttemptRow,
+    kind: TransactionType,
+    order: CreateSessionRequest,
+    p: Prepared,
+    ip: ClientIp,
+) -> Result<PayResponse, AppError> {
+    let channel = row.channel.as_str();
+    let (brand, last4) = (row.brand.clone(), row.last4.clone());
+    tracing::info!(attempt = %row.id, channel, kind = %kind.as_response_str(), "sending payment");
     let sent = match &p.instrument {
         Instrument::NewCard(card) => {
             let req = request::aim_charge(
@@ -518,7 +537,7 @@ async fn attempt(
                 status: SessionStatus::Processing,
                 transaction_id: None,
                 brand,
-                last4: Some(last4),
+                last4,
                 message_code: "error.uncertain".into(),
                 message: shopper_message("error.uncertain").into(),
                 fields: vec![],
@@ -561,19 +580,8 @@ pub async fn finish_charge(
     d: &Decision,
     answer: Option<&Answer>,
 ) -> Result<PayResponse, AppError> {
-    state
-        .db
-        .settle_attempt(&row.id, &d.to_result(answer))
-        .await?;
     let auth_only = s.mode == "auth_only";
     let code = d.code();
-    // Attempts used so far (this one included, counted at claim time).
-    let cur = state
-        .db
-        .get_session(&s.id)
-        .await?
-        .ok_or(AppError::NotFound("session"))?;
-    let attempts_left = cur.attempts < i64::from(state.config.limits.session_attempts);
     let mut f = PaymentFinish {
         brand: row.brand.clone(),
         last4: row.last4.clone(),
@@ -593,7 +601,9 @@ pub async fn finish_charge(
             s.amount.clone()
         };
     };
-    let (result, can_retry) = match d {
+    // A failed attempt asks for `open`; the database makes it `declined`
+    // when the session's attempts are used up.
+    let (result, retryable) = match d {
         Decision::Approved {
             auth_code,
             avs,
@@ -613,16 +623,16 @@ pub async fn finish_charge(
             (PayResult::Approved, false)
         }
         Decision::Declined { .. } | Decision::Partial { .. } => {
-            f.status = if attempts_left { "open" } else { "declined" }.into();
+            f.status = "open".into();
             f.last_error_code = Some(code.clone());
             f.last_error = Some(shopper_message(&code).into());
-            (PayResult::Declined, attempts_left)
+            (PayResult::Declined, true)
         }
         Decision::Error { retryable, .. } => {
-            f.status = if attempts_left { "open" } else { "declined" }.into();
+            f.status = "open".into();
             f.last_error_code = Some(code.clone());
             f.last_error = Some(shopper_message(&code).into());
-            (PayResult::Error, attempts_left && *retryable)
+            (PayResult::Error, *retryable)
         }
     };
     if let Decision::Error {
@@ -642,35 +652,55 @@ pub async fn finish_charge(
             f.card_code_result = r.card_code_result.as_ref().map(|a| a.as_str().to_owned());
         }
     }
-    state.db.finish_payment(&s.id, &f).await?;
-    let channel = row.channel.as_str();
-    state.metrics.payment(channel, d.state());
-    state
+    let result_row = d.to_result(answer);
+    let event = format!("payment.{}", d.state());
+    let detail = format!(
+        "attempt={} code={} reason={} transaction={}",
+        row.id,
+        code,
+        d.reason().unwrap_or(0),
+        d.trans_id().unwrap_or("-")
+    );
+    let recorded = state
         .db
-        .audit(
-            Some(&s.id),
-            "relay",
-            &format!("payment.{}", d.state()),
-            &format!(
-                "attempt={} code={} reason={} transaction={}",
-                row.id,
-                code,
-                d.reason().unwrap_or(0),
-                d.trans_id().unwrap_or("-")
-            ),
+        .record_charge_outcome(
+            &ChargeOutcome {
+                session_id: &s.id,
+                attempt_id: &row.id,
+                result: &result_row,
+                finish: &f,
+                audit_event: &event,
+                audit_detail: &detail,
+            },
+            state.config.limits.session_attempts,
         )
         .await?;
+    let status = match recorded {
+        Some(status) => status,
+        // The session had already left `processing`: report where it is.
+        None => {
+            state
+                .db
+                .get_session(&s.id)
+                .await?
+                .ok_or(AppError::NotFound("session"))?
+                .status
+        }
+    };
+    let channel = row.channel.as_str();
+    state.metrics.payment(channel, d.state());
     tracing::info!(attempt = %row.id, outcome = d.state(), code = %code, "payment finished");
+    let status = session::status_from_str(&status);
     Ok(PayResponse {
         result,
-        status: session::status_from_str(&f.status),
+        status,
         transaction_id: f.transaction_id.clone(),
         brand: row.brand.clone(),
         last4: row.last4.clone(),
         message: shopper_message(&code).into(),
         fields: blamed_fields(&code),
         message_code: code,
-        can_retry,
+        can_retry: retryable && status == SessionStatus::Open,
     })
 }
 

@@ -135,12 +135,17 @@ where
     Ok(run)
 }
 
+/// The AIM auth the relay sends for [`pay_body`] on a bench session: the same
+/// card, billing address, amount, invoice style and duplicate window, so the
+/// direct and relayed runs ask the sandbox for the same work.
 fn aim_form(i: usize) -> String {
     format!(
-        "x_login={LOGIN}&x_tran_key={KEY}&x_version=3.1&x_delim_data=TRUE&x_delim_char=%2C\
-         &x_relay_response=FALSE&x_type=AUTH_ONLY&x_method=CC&x_card_num=4111111111111111\
-         &x_exp_date=1230&x_card_code=123&x_amount=10.00&x_zip=98004&x_invoice_num=B{i}\
-         &x_duplicate_window=0"
+        "x_login={LOGIN}&x_tran_key={KEY}&x_version=3.1&x_delim_data=TRUE&x_delim_char=%7C\
+         &x_encap_char=%22&x_relay_response=FALSE&x_type=AUTH_ONLY&x_method=CC\
+         &x_card_num=4111111111111111&x_exp_date=12%2F2030&x_card_code=123&x_amount=10.00\
+         &x_invoice_num=B{i}&x_duplicate_window=0&x_first_name=Ada&x_last_name=Lovelace\
+         &x_address=1+Main+St&x_city=Bellevue&x_state=WA&x_zip=98004&x_country=US\
+         &x_customer_ip=127.0.0.1"
     )
 }
 
