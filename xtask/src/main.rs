@@ -24,7 +24,9 @@ commands:
   run          build the widget and run the relay with the embedded sandbox and the demo store
   test         run every test: lint, native, PostgreSQL, WebAssembly in Chromium, browser end to end
   bench        run the benchmarks and write BENCHMARKS.md (not part of CI);
-               `bench --micro` re-measures only the criterion section
+               `bench --micro` re-measures only the criterion section;
+               `bench --baseline REV` also builds commit REV and measures it
+               in the same run (before/after)
   setup        only install the toolchain (idempotent)
   widget       only build the widget bundle (web/dist)
   with-pg CMD  run CMD with TEST_DATABASE_URL pointing at a throwaway PostgreSQL
@@ -248,8 +250,20 @@ fn bench(root: &Path, rest: &[String]) -> Result<()> {
     let path = if rest.iter().any(|a| a == "--micro") {
         bench::run_micro(root, &mut || cargo(&env))?
     } else {
+        let baseline = match rest.iter().position(|a| a == "--baseline") {
+            Some(i) => {
+                let rev = rest.get(i + 1).context("--baseline needs a commit")?;
+                Some(bench::prepare_baseline(
+                    root,
+                    rev,
+                    &mut || cargo(&env),
+                    &|tree| build_widget(tree, &env),
+                )?)
+            }
+            None => None,
+        };
         build_widget(root, &env)?;
-        bench::run(root, &mut || cargo(&env))?
+        bench::run(root, &mut || cargo(&env), baseline.as_ref())?
     };
     eprintln!("xtask: wrote {}", path.display());
     Ok(())

@@ -5,6 +5,10 @@
 //! prints one JSON document the xtask turns into `BENCHMARKS.md`.
 //!
 //! Usage: anet-bench SANDBOX_BIN RELAY_BIN [--requests N] [--pg URL]
+//!        [--widget-dir DIR] [--baseline-relay BIN]
+//!
+//! `--baseline-relay`: an earlier build of the relay, measured in the same
+//! overhead runs (before/after from one run).
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -174,8 +178,13 @@ struct Relay {
 }
 
 fn start_relay(bin: &str, sandbox: &str, db: &str) -> Result<Relay> {
+    start_relay_with(bin, sandbox, db, &[])
+}
+
+fn start_relay_with(bin: &str, sandbox: &str, db: &str, env: &[(&str, &str)]) -> Result<Relay> {
     let port = free_port()?;
     let child = Command::new(bin)
+        .envs(env.iter().copied())
         .env("ANET_LISTEN", format!("127.0.0.1:{port}"))
         .env("ANET_GATEWAY", "custom")
         .env("ANET_AIM_URL", format!("{sandbox}/gateway/transact.dll"))
@@ -403,12 +412,35 @@ async fn main() -> Result<()> {
         runs.push(r.json());
     }
 
-    // Relay overhead, side by side: the same AIM auth direct vs. through pay.
+    // Relay overhead, side by side: the same AIM auth direct vs. through pay,
+    // for this relay (default: SQLite fsync per commit), this relay with
+    // `ANET_SQLITE_SYNCHRONOUS=normal`, and the baseline build when given.
+    // Each variant has its own process and database file; the runs for one
+    // concurrency follow each other, so they see the same machine.
     let dir = std::env::temp_dir().join(format!("anet-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let sqlite = format!("sqlite://{}/bench.sqlite", dir.display());
     let relay = start_relay(&relay_bin, &sandbox_url, &sqlite)?;
     wait_up(&format!("{}/healthz", relay.url)).await?;
+    let normal = start_relay_with(
+        &relay_bin,
+        &sandbox_url,
+        &format!("sqlite://{}/bench-normal.sqlite", dir.display()),
+        &[("ANET_SQLITE_SYNCHRONOUS", "normal")],
+    )?;
+    wait_up(&format!("{}/healthz", normal.url)).await?;
+    let before = match flag("--baseline-relay") {
+        Some(bin) => {
+            let r = start_relay(
+                &bin,
+                &sandbox_url,
+                &format!("sqlite://{}/bench-before.sqlite", dir.display()),
+            )?;
+            wait_up(&format!("{}/healthz", r.url)).await?;
+            Some(r)
+        }
+        None => None,
+    };
     let mut overhead = Vec::new();
     let pay_n = (n / 5).max(200);
     for c in [1usize, 8, 32] {
@@ -416,26 +448,39 @@ async fn main() -> Result<()> {
         let direct = load(&format!("direct AIM auth c={c}"), pay_n, c, move |i| {
             h.post(&u)
                 .header("content-type", "application/x-www-form-urlencoded")
-                .body(aim_form(1_000_000 + i))
+                .body(aim_form(1_000_000 + c * 100_000 + i))
         })
         .await?;
-        let via = relay_pay_run(
-            &http,
-            &relay.url,
-            pay_n,
-            c,
-            &format!("relay pay (SQLite) c={c}"),
-            &format!("SQ{c}-"),
-        )
-        .await?;
+        let mut variants = Vec::new();
+        let mut targets = vec![("relay", &relay), ("relay, synchronous=normal", &normal)];
+        if let Some(b) = &before {
+            targets.push(("relay before (baseline build)", b));
+        }
+        for (k, (label, target)) in targets.into_iter().enumerate() {
+            let via = relay_pay_run(
+                &http,
+                &target.url,
+                pay_n,
+                c,
+                &format!("{label} c={c}"),
+                &format!("SQ{k}-{c}-"),
+            )
+            .await?;
+            variants.push(json!({
+                "label": label,
+                "run": via.json(),
+                "added_p50_ms": via.pct(0.5) - direct.pct(0.5),
+                "added_p99_ms": via.pct(0.99) - direct.pct(0.99),
+            }));
+        }
         overhead.push(json!({
             "concurrency": c,
             "direct": direct.json(),
-            "relay": via.json(),
-            "added_p50_ms": via.pct(0.5) - direct.pct(0.5),
-            "added_p99_ms": via.pct(0.99) - direct.pct(0.99),
+            "variants": variants,
         }));
     }
+    drop(normal);
+    drop(before);
     // Session creation throughput.
     {
         let (h, u) = (http.clone(), relay.url.clone());
