@@ -378,21 +378,7 @@ async fn concurrent_double_pay_charges_once(f: Flavor) {
         let app = h.app.clone();
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let req = axum::http::Request::builder()
-                .method(Method::POST)
-                .uri("/widget/v1/session/pay")
-                .header("authorization", format!("Bearer {token}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(
-                    new_card(VISA, "900", "98004").to_string(),
-                ))
-                .unwrap();
-            let resp = app.oneshot(req).await.unwrap();
-            let status = resp.status();
-            let b = resp.into_body().collect().await.unwrap().to_bytes();
-            (status, serde_json::from_slice::<Value>(&b).unwrap())
+            pay_through(app, &token, &new_card(VISA, "900", "98004")).await
         }));
     }
     let mut txns = std::collections::BTreeSet::new();
@@ -423,21 +409,8 @@ async fn many_sessions_paid_at_once_each_charge_once(f: Flavor) {
     for (i, id, token) in sessions {
         let app = h.app.clone();
         tasks.push(tokio::spawn(async move {
-            use http_body_util::BodyExt;
-            use tower::ServiceExt;
-            let req = axum::http::Request::builder()
-                .method(Method::POST)
-                .uri("/widget/v1/session/pay")
-                .header("authorization", format!("Bearer {token}"))
-                .header("content-type", "application/json")
-                .body(axum::body::Body::from(
-                    new_card(VISA, "900", "98004").to_string(),
-                ))
-                .unwrap();
-            let resp = app.oneshot(req).await.unwrap();
-            let status = resp.status();
-            let b = resp.into_body().collect().await.unwrap().to_bytes();
-            (i, id, status, serde_json::from_slice::<Value>(&b).unwrap())
+            let (status, v) = pay_through(app, &token, &new_card(VISA, "900", "98004")).await;
+            (i, id, status, v)
         }));
     }
     for t in tasks {

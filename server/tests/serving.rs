@@ -206,18 +206,7 @@ async fn embedded_mode_runs_the_sandbox_inside_the_relay() {
     let v: Value =
         serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
     let token = v["client_token"].as_str().unwrap();
-    let req = axum::http::Request::builder()
-        .method(Method::POST)
-        .uri("/widget/v1/session/pay")
-        .header("authorization", format!("Bearer {token}"))
-        .header("content-type", "application/json")
-        .body(axum::body::Body::from(
-            new_card(VISA, "900", "98004").to_string(),
-        ))
-        .unwrap();
-    let resp = router.oneshot(req).await.unwrap();
-    let v: Value =
-        serde_json::from_slice(&resp.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    let (_, v) = pay_through(router, token, &new_card(VISA, "900", "98004")).await;
     assert_eq!(v["result"], "approved", "{v}");
     // The control endpoint is there because test hooks are on.
     let ledger: Value = reqwest::get(format!("{base}/_sandbox/ledger"))

@@ -275,6 +275,24 @@ impl Harness {
     }
 }
 
+/// One pay request through a router of its own (for pays sent at once from
+/// spawned tasks): status and JSON body.
+pub async fn pay_through(app: Router, token: &str, body: &Value) -> (StatusCode, Value) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/widget/v1/session/pay")
+        .header("authorization", format!("Bearer {token}"))
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let resp = app.oneshot(req).await.unwrap();
+    let status = resp.status();
+    let b = resp.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice::<Value>(&b).unwrap())
+}
+
 fn config_for(db_url: &str, gw: &EmbeddedGateway) -> Config {
     let mut c = Config::for_tests(db_url, SECRET);
     c.gateway = GatewayTarget::Custom {
