@@ -473,66 +473,76 @@ pub struct Baseline {
     pub rev: String,
     /// Its Trunk output.
     pub dist: PathBuf,
-    /// Its `anet-relay` binary (copied out of the shared target directory).
+    /// Its `anet-relay` binary.
     pub relay: PathBuf,
 }
 
-/// Checks `rev` out in a git worktree under the target directory and builds
-/// its widget (with `build_widget`) and its relay. Runs before the current
-/// tree is built, which then rebuilds over the shared target directory.
+/// Checks `rev` out in a git worktree and builds its widget (with
+/// `build_widget(tree, target_dir)`) and its relay, in a target directory of
+/// their own: the two trees differ in profiles and features, and sharing one
+/// would rebuild every dependency twice per run. Both are kept under the
+/// target directory, so a second run with the same `rev` builds nothing.
 pub fn prepare_baseline(
     root: &Path,
     rev: &str,
     cargo: &mut dyn FnMut() -> Command,
-    build_widget: &dyn Fn(&Path) -> Result<()>,
+    build_widget: &dyn Fn(&Path, &Path) -> Result<()>,
 ) -> Result<Baseline> {
-    let out = Command::new("git")
-        .current_dir(root)
-        .args(["rev-parse", "--short", rev])
-        .output()
-        .context("git rev-parse")?;
-    if !out.status.success() {
-        anyhow::bail!("--baseline {rev}: not a commit of this repository");
-    }
-    let short = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+    let git_rev = |dir: &Path, rev: &str| -> Option<String> {
+        let out = Command::new("git")
+            .current_dir(dir)
+            .args(["rev-parse", "--short", &format!("{rev}^{{commit}}")])
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    let short = git_rev(root, rev)
+        .with_context(|| format!("--baseline {rev}: not a commit of this repository"))?;
     let base = target_dir(root).join("bench-baseline");
     let tree = base.join("src");
-    // A worktree left by an earlier run is replaced.
-    let _ = Command::new("git")
-        .current_dir(root)
-        .args(["worktree", "remove", "--force"])
-        .arg(&tree)
-        .output();
-    let _ = std::fs::remove_dir_all(&tree);
-    crate::sh(
-        Command::new("git")
+    let target = base.join("target");
+    if git_rev(&tree, "HEAD").as_deref() != Some(short.as_str()) {
+        // A worktree left by an earlier run at another commit is replaced.
+        let _ = Command::new("git")
             .current_dir(root)
-            .args(["worktree", "prune"]),
-    )?;
-    std::fs::create_dir_all(&base)?;
-    crate::sh(
-        Command::new("git")
-            .current_dir(root)
-            .args(["worktree", "add", "--detach"])
+            .args(["worktree", "remove", "--force"])
             .arg(&tree)
-            .arg(&short),
+            .output();
+        let _ = std::fs::remove_dir_all(&tree);
+        crate::sh(
+            Command::new("git")
+                .current_dir(root)
+                .args(["worktree", "prune"]),
+        )?;
+        std::fs::create_dir_all(&base)?;
+        crate::sh(
+            Command::new("git")
+                .current_dir(root)
+                .args(["worktree", "add", "--detach"])
+                .arg(&tree)
+                .arg(&short),
+        )?;
+    }
+    build_widget(&tree, &target)?;
+    crate::sh(
+        cargo()
+            .current_dir(&tree)
+            .env("CARGO_TARGET_DIR", &target)
+            .args([
+                "build",
+                "--release",
+                "-p",
+                "checkout-relay",
+                "--bin",
+                "anet-relay",
+            ]),
     )?;
-    build_widget(&tree)?;
-    crate::sh(cargo().current_dir(&tree).args([
-        "build",
-        "--release",
-        "-p",
-        "checkout-relay",
-        "--bin",
-        "anet-relay",
-    ]))?;
-    let relay = base.join("anet-relay");
-    std::fs::copy(target_dir(root).join("release/anet-relay"), &relay)
-        .context("copying the baseline relay")?;
     Ok(Baseline {
         rev: short,
         dist: tree.join("web/dist"),
-        relay,
+        relay: target.join("release/anet-relay"),
     })
 }
 

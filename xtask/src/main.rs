@@ -93,13 +93,18 @@ fn cargo(env: &tools::ToolEnv) -> Command {
     c
 }
 
-fn build_widget(root: &Path, env: &tools::ToolEnv) -> Result<()> {
+/// `trunk build --release` of the widget in the checkout at `root`.
+fn widget_command(root: &Path, env: &tools::ToolEnv) -> Command {
     let mut c = Command::new(&env.trunk);
     env.apply(&mut c);
     c.current_dir(root)
         .args(["build", "--release", "--offline"])
         .env("TRUNK_SKIP_VERSION_CHECK", "true");
-    sh(&mut c)
+    c
+}
+
+fn build_widget(root: &Path, env: &tools::ToolEnv) -> Result<()> {
+    sh(&mut widget_command(root, env))
 }
 
 fn run(root: &Path, rest: &[String]) -> Result<()> {
@@ -257,7 +262,10 @@ fn bench(root: &Path, rest: &[String]) -> Result<()> {
                     root,
                     rev,
                     &mut || cargo(&env),
-                    &|tree| build_widget(tree, &env),
+                    &|tree, target| {
+                        let mut c = widget_command(tree, &env);
+                        sh(c.env("CARGO_TARGET_DIR", target))
+                    },
                 )?)
             }
             None => None,
