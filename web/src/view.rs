@@ -133,10 +133,15 @@ pub fn Checkout(
     let amount_label = format_amount(&session.amount.to_string(), &session.currency);
     let open = session.status == SessionStatus::Open;
 
-    let rules = StoredValue::new(rules);
-    let saved = StoredValue::new(saved_cards);
-    let api = StoredValue::new_local(api);
-    let parent = StoredValue::new(parent.unwrap_or_default());
+    let require_avs = rules.require_avs;
+    let require_code = rules.require_card_code;
+    let offer_save = rules.offer_save;
+    let today_ym = rules.today();
+    let fixed = StoredValue::new(Fixed {
+        rules,
+        saved: saved_cards,
+    });
+    let parent = parent.unwrap_or_default();
     let busy = RwSignal::new(false);
     let done = RwSignal::new(!open);
     let outcome: RwSignal<Option<Outcome>> = RwSignal::new(if open {
@@ -167,7 +172,7 @@ pub fn Checkout(
 
     // Applies relay field errors; returns the first blamed visible field.
     let blame = move |fields: &[checkout_api::FieldError]| -> Option<Slot> {
-        let visible = rules.with_value(|r| form.visible(r));
+        let visible = fixed.with_value(|f| form.visible(&f.rules));
         let mut blamed = Vec::new();
         for f in fields {
             if let Some(slot) = Slot::from_server(&f.field).filter(|s| visible.contains(s)) {
@@ -181,7 +186,7 @@ pub fn Checkout(
 
     let finish = move |response: Result<PayResponse, ApiError>| {
         busy.set(false);
-        let link = parent.get_value();
+        let link = &parent;
         match response {
             Ok(r) => {
                 let kind = r.result;
@@ -283,7 +288,7 @@ pub fn Checkout(
         if busy.get_untracked() || done.get_untracked() {
             return;
         }
-        let request = rules.with_value(|r| saved.with_value(|s| build_request(&form, r, s)));
+        let request = fixed.with_value(|f| build_request(&form, &f.rules, &f.saved));
         match request {
             Err(first) => {
                 outcome.set(Some(Outcome::FixFields));
@@ -292,7 +297,8 @@ pub fn Checkout(
             Ok(request) => {
                 busy.set(true);
                 outcome.set(None);
-                let call = api.with_value(|a| a.pay(request));
+                let call = api.pay(request);
+                let finish = finish.clone();
                 spawn_local(async move {
                     let response = call.await;
                     finish(response);
@@ -302,12 +308,8 @@ pub fn Checkout(
     };
 
     let t = move || ui(locale.get());
-    let require_avs = rules.with_value(|r| r.require_avs);
-    let require_code = rules.with_value(|r| r.require_card_code);
-    let offer_save = rules.with_value(|r| r.offer_save);
     let has_saved = !session.saved_cards.is_empty();
     let has_addresses = !session.saved_addresses.is_empty();
-    let today_ym = rules.with_value(|r| r.today());
 
     // ----- saved cards -----
     let saved_cards_view = has_saved.then(|| {
@@ -325,12 +327,8 @@ pub fn Checkout(
                         type="radio"
                         name="anet-pay-with"
                         value="new"
-                        prop:checked=move || form.pay_with.get() == PayWith::New
-                        on:change=move |_| {
-                            form.pay_with.set(PayWith::New);
-                            form.code.judge(None);
-                            form.code.invalid.set(None);
-                        }
+                        prop:checked=Choice::PayWith(PayWith::New).checked(form)
+                        on:change=Choice::PayWith(PayWith::New).on_change(form)
                     />
                     <span>{tr(locale, |u| u.new_card)}</span>
                 </label>
@@ -345,7 +343,6 @@ pub fn Checkout(
             .iter()
             .map(|a| {
                 let id = a.id.clone();
-                let id_checked = id.clone();
                 let text = [
                     format!("{} {}", a.first_name, a.last_name)
                         .trim()
@@ -366,10 +363,8 @@ pub fn Checkout(
                             type="radio"
                             name="anet-ship-to"
                             value=id.clone()
-                            prop:checked=move || {
-                                form.ship_to.with(|s| s.as_deref() == Some(id_checked.as_str()))
-                            }
-                            on:change=move |_| form.ship_to.set(Some(id.clone()))
+                            prop:checked=Choice::ShipTo(Some(id.clone())).checked(form)
+                            on:change=Choice::ShipTo(Some(id)).on_change(form)
                         />
                         <span>{text}</span>
                     </label>
@@ -385,8 +380,8 @@ pub fn Checkout(
                         type="radio"
                         name="anet-ship-to"
                         value=""
-                        prop:checked=move || form.ship_to.with(Option::is_none)
-                        on:change=move |_| form.ship_to.set(None)
+                        prop:checked=Choice::ShipTo(None).checked(form)
+                        on:change=Choice::ShipTo(None).on_change(form)
                     />
                     <span>{tr(locale, |u| u.no_shipping)}</span>
                 </label>
@@ -397,18 +392,17 @@ pub fn Checkout(
     let ctx = Ctx {
         form,
         locale,
-        rules,
-        saved,
+        fixed,
     };
-    let new_card = Memo::new(move |_| form.pay_with.get() == PayWith::New);
-    let card_top = move || {
-        new_card
-            .get()
-            .then(|| CARD_TOP.iter().map(|s| field_view(ctx, s)).collect_view())
-    };
+    // Not a `Memo`: switching between saved cards re-runs the two closures
+    // below, which then rebuild `None` into `None` (no DOM change), and the
+    // bundle carries no memo code.
+    let new_card = move || form.pay_with.with(|p| *p == PayWith::New);
+    let card_top =
+        move || new_card().then(|| CARD_TOP.iter().map(|s| field_view(ctx, s)).collect_view());
     let code_view = require_code.then(|| field_view(ctx, &CODE));
     let card_rest = move || {
-        new_card.get().then(|| {
+        new_card().then(|| {
             view! {
                 {field_view(ctx, &NAME)}
                 {require_avs
@@ -429,12 +423,8 @@ pub fn Checkout(
                                 <input
                                     type="checkbox"
                                     name="save"
-                                    prop:checked=move || form.save.get()
-                                    on:change=move |ev| {
-                                        if let Some(i) = input_of(&ev) {
-                                            form.save.set(i.checked());
-                                        }
-                                    }
+                                    prop:checked=Choice::Save.checked(form)
+                                    on:change=Choice::Save.on_change(form)
                                 />
                                 <span>{tr(locale, |u| u.save_card)}</span>
                             </label>
@@ -502,12 +492,15 @@ pub fn Checkout(
     }
 }
 
-/// A translated text: one `Signal` type for every label, so the view code
-/// for reactive texts is generated once.
-type Text = Signal<&'static str>;
-
-fn tr(locale: RwSignal<Locale>, pick: fn(&'static Ui) -> &'static str) -> Text {
-    Signal::derive(move || pick(ui(locale.get())))
+/// A translated text, as a plain closure: every label shares this one
+/// closure type, so the view code for reactive texts is generated once. (A
+/// `Signal::derive` per text measured larger: it adds an arena entry and a
+/// `dyn Fn` to every text.)
+fn tr(
+    locale: RwSignal<Locale>,
+    pick: fn(&'static Ui) -> &'static str,
+) -> impl Fn() -> &'static str + Send + Sync + Copy + 'static {
+    move || pick(ui(locale.get()))
 }
 
 fn invalid_attr(
@@ -522,6 +515,42 @@ fn invalid_attr(
     }
 }
 
+/// What a radio button or the "save" checkbox stands for. Every one of them
+/// gets its `checked` and its `change` handler from here, so they share one
+/// closure type each (smaller WebAssembly than a closure type per input).
+#[derive(Clone)]
+enum Choice {
+    PayWith(PayWith),
+    ShipTo(Option<String>),
+    Save,
+}
+
+impl Choice {
+    fn checked(self, form: FormModel) -> impl Fn() -> bool + Send + Sync + 'static {
+        move || match &self {
+            Choice::PayWith(p) => form.pay_with.with(|x| x == p),
+            Choice::ShipTo(id) => form.ship_to.with(|x| x == id),
+            Choice::Save => form.save.get(),
+        }
+    }
+
+    fn on_change(self, form: FormModel) -> impl FnMut(ev::Event) + 'static {
+        move |ev| match &self {
+            Choice::PayWith(p) => {
+                form.pay_with.set(p.clone());
+                form.code.judge(None);
+                form.code.invalid.set(None);
+            }
+            Choice::ShipTo(id) => form.ship_to.set(id.clone()),
+            Choice::Save => {
+                if let Some(i) = input_of(&ev) {
+                    form.save.set(i.checked());
+                }
+            }
+        }
+    }
+}
+
 /// A label, the input (children) and the message element that
 /// `aria-describedby` points at. The message space is reserved, so showing an
 /// error never moves the layout.
@@ -531,19 +560,25 @@ fn invalid_attr(
 struct Ctx {
     form: FormModel,
     locale: RwSignal<Locale>,
-    rules: StoredValue<Rules>,
-    saved: StoredValue<Vec<PaymentMethodView>>,
+    fixed: StoredValue<Fixed>,
+}
+
+/// What stays the same for the whole session: one arena slot (and one set of
+/// `StoredValue` code) for both.
+struct Fixed {
+    rules: Rules,
+    saved: Vec<PaymentMethodView>,
 }
 
 impl Ctx {
     fn leave(self, slot: Slot) {
-        self.rules
-            .with_value(|r| self.saved.with_value(|s| self.form.leave(slot, r, s)));
+        self.fixed
+            .with_value(|f| self.form.leave(slot, &f.rules, &f.saved));
     }
 
     fn typed(self, slot: Slot) {
-        self.rules
-            .with_value(|r| self.saved.with_value(|s| self.form.typed(slot, r, s)));
+        self.fixed
+            .with_value(|f| self.form.typed(slot, &f.rules, &f.saved));
     }
 
     /// The `input` event of any field: formatting, then "typing may clear".
@@ -563,8 +598,8 @@ impl Ctx {
                 form.number.value.set(formatted);
                 if brand != form.brand.get_untracked() {
                     form.brand.set(brand);
-                    self.rules
-                        .with_value(|r| self.saved.with_value(|s| form.brand_changed(r, s)));
+                    self.fixed
+                        .with_value(|f| form.brand_changed(&f.rules, &f.saved));
                 }
             }
             Slot::Expiry => {
@@ -606,35 +641,34 @@ impl Ctx {
         self.typed(slot);
     }
 
-    fn placeholder(self, spec: &'static Spec) -> Text {
-        let (locale, form, saved) = (self.locale, self.form, self.saved);
-        match spec.slot {
+    /// The placeholder, reactive where it depends on the form (a plain
+    /// closure, like [`tr`]'s).
+    fn placeholder(self, spec: &'static Spec) -> impl Fn() -> &'static str + Send + Sync + Copy {
+        let (locale, form, fixed) = (self.locale, self.form, self.fixed);
+        let (slot, hint) = (spec.slot, spec.hint);
+        move || match slot {
             // As many digits as the brand's code has.
-            Slot::Code => Signal::derive(move || {
+            Slot::Code => {
                 let _ = (form.brand.get(), form.pay_with.get());
-                match saved
-                    .with_value(|s| form.code_brand(s))
+                match fixed
+                    .with_value(|f| form.code_brand(&f.saved))
                     .map(|b| b.card_code_len())
                 {
                     Some(4) => "1234",
                     _ => "123",
                 }
-            }),
-            _ => tr(locale, spec.hint),
+            }
+            _ => hint(ui(locale.get())),
         }
     }
 
-    fn inputmode(self, spec: &'static Spec) -> Text {
+    fn inputmode(self, spec: &'static Spec) -> impl Fn() -> &'static str + Send + Sync + Copy {
         let form = self.form;
-        match spec.slot {
-            Slot::Zip => Signal::derive(move || {
-                if checkout_domain::is_us_country(&form.country.value.get()) {
-                    "numeric"
-                } else {
-                    "text"
-                }
-            }),
-            _ => Signal::stored(if spec.numeric { "numeric" } else { "text" }),
+        let (slot, numeric) = (spec.slot, spec.numeric);
+        move || match slot {
+            Slot::Zip if !checkout_domain::is_us_country(&form.country.value.get()) => "text",
+            _ if numeric => "numeric",
+            _ => "text",
         }
     }
 }
@@ -822,7 +856,6 @@ fn saved_card_option(
 ) -> impl IntoView + use<> {
     let t = move || ui(locale.get());
     let id = card.id.clone();
-    let id_checked = id.clone();
     let brand = card.brand.as_deref().and_then(Brand::from_str_opt);
     let brand_id = brand.map_or("", |b| b.as_str());
     let brand_name = move || brand.map_or(t().unknown_brand, |b| b.display_name());
@@ -835,14 +868,8 @@ fn saved_card_option(
                 name="anet-pay-with"
                 value=id.clone()
                 disabled=expired
-                prop:checked=move || {
-                    form.pay_with.with(|p| matches!(p, PayWith::Saved(s) if *s == id_checked))
-                }
-                on:change=move |_| {
-                    form.pay_with.set(PayWith::Saved(id.clone()));
-                    form.code.judge(None);
-                    form.code.invalid.set(None);
-                }
+                prop:checked=Choice::PayWith(PayWith::Saved(id.clone())).checked(form)
+                on:change=Choice::PayWith(PayWith::Saved(id)).on_change(form)
             />
             <span class="anet-card-label">
                 <span class="anet-brand-name">{brand_name}</span>
