@@ -145,7 +145,7 @@ fn payload_section(root: &Path, out: &mut String) -> Result<()> {
 fn micro_section(root: &Path, cargo: &mut dyn FnMut() -> Command, out: &mut String) -> Result<()> {
     writeln!(
         out,
-        "## 5. Micro-benchmarks (criterion, median of the estimate)\n"
+        "## 7. Micro-benchmarks (criterion, median of the estimate)\n"
     )?;
     writeln!(
         out,
@@ -382,7 +382,9 @@ fn load_sections(
          the rate limits, commits the claim together with the ledger row before the gateway call, and \
          commits the outcome, the session and the audit entry together after it. `relay` is the \
          default (SQLite, the WAL fsynced at every commit); `synchronous=normal` is the same relay with \
-         `ANET_SQLITE_SYNCHRONOUS=normal` (no fsync per commit). Goal: ≤ 1 ms added at p99 — at \
+         `ANET_SQLITE_SYNCHRONOUS=normal` (no fsync per commit). SQLite writes queue on one \
+         writer connection: under concurrency a pay waits for the writes ahead of it rather than \
+         sleeping in SQLite's busy handler. Goal: ≤ 1 ms added at p99 — at \
          concurrency 1, {} ({}).\n",
         c1.map(|a| format!("{a:.2} ms")).unwrap_or_default(),
         if c1.is_some_and(|a| a <= 1.0) {
@@ -403,7 +405,7 @@ fn load_sections(
 
     writeln!(
         out,
-        "\n## 6. Scale: PostgreSQL, one relay vs. two relays sharing it\n\n{RUN_HEADER}"
+        "\n## 5. Scale: PostgreSQL, one relay vs. two relays sharing it\n\n{RUN_HEADER}"
     )?;
     let s = &v["scale"];
     run_row(out, &s["one_instance"])?;
@@ -431,7 +433,7 @@ pub fn run_micro(root: &Path, cargo: &mut dyn FnMut() -> Command) -> Result<Path
     let old =
         std::fs::read_to_string(&path).context("BENCHMARKS.md (run `cargo xtask bench` first)")?;
     let mut out = old
-        .split("## 5. Micro-benchmarks")
+        .split("## 7. Micro-benchmarks")
         .next()
         .unwrap_or_default()
         .to_string();
@@ -550,7 +552,7 @@ pub fn prepare_baseline(
 fn before_after_section(root: &Path, b: &Baseline, v: &Value, out: &mut String) -> Result<()> {
     writeln!(
         out,
-        "## 7. Before and after (baseline `{}` built and measured in this run)\n",
+        "## 6. Before and after (baseline `{}` built and measured in this run)\n",
         b.rev
     )?;
     writeln!(
