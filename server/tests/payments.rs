@@ -441,6 +441,42 @@ async fn sqlite_commit_durability_is_configurable() {
     assert_eq!(normal.session(&id).await["status"], "approved");
 }
 
+/// A pay that waited for another one reports the outcome of the last
+/// *finished* attempt, even when a newer pay has just claimed the session and
+/// written its `pending` ledger row.
+async fn waiting_pay_reports_the_last_finished_attempt(f: Flavor) {
+    use checkout_relay::payments::answer_from_session;
+    use checkout_relay::storage::{AttemptRow, new_id, now};
+    let h = Harness::new(f).await;
+    let (id, token) = h.create_session(order("11.00")).await;
+    let (_, v) = h.pay(&token, new_card(VISA, "900", "46201")).await;
+    assert_eq!(v["message_code"], "declined.zip", "{v}");
+    // What a waiter read: the session open again after that decline.
+    let seen = h.state.db.get_session(&id).await.unwrap().unwrap();
+    assert_eq!(seen.status, "open");
+    // Meanwhile a new pay claims it and writes its pending row.
+    let claimed = h
+        .state
+        .db
+        .claim_and_record_attempt(&id, 5, now(), |_| AttemptRow {
+            id: new_id("pa_"),
+            session_id: id.clone(),
+            kind: "auth_capture".into(),
+            channel: "aim".into(),
+            state: "pending".into(),
+            amount: "11.00".into(),
+            created_at: now(),
+            ..AttemptRow::default()
+        })
+        .await
+        .unwrap();
+    assert!(claimed.is_some());
+    let answer = answer_from_session(&h.state, &seen).await.unwrap();
+    assert_eq!(answer.message_code, "declined.zip");
+    assert_eq!(answer.fields[0].field, "billing.zip");
+    assert_eq!(answer.last4.as_deref(), Some("1111"));
+}
+
 async fn timeout_after_charge_resolves_to_one_charge(f: Flavor) {
     let h = Harness::new(f).await;
     let (id, token) = h
@@ -782,6 +818,7 @@ db_tests!(
     existing_cim_profile_is_adopted,
     concurrent_double_pay_charges_once,
     many_sessions_paid_at_once_each_charge_once,
+    waiting_pay_reports_the_last_finished_attempt,
     timeout_after_charge_resolves_to_one_charge,
     saved_card_timeout_after_charge_resolves_to_one_charge,
     restart_resolves_uncertain_operations,

@@ -712,10 +712,12 @@ pub async fn answer_from_session(
 ) -> Result<PayResponse, AppError> {
     let status = effective_status(s);
     let attempts = state.db.attempts_for_session(&s.id).await?;
+    // The newest charge attempt with an outcome: a concurrent pay may have
+    // just claimed the session again and written a `pending` row.
     let last_charge = attempts
         .iter()
         .rev()
-        .find(|a| a.kind == "auth_capture" || a.kind == "auth_only");
+        .find(|a| (a.kind == "auth_capture" || a.kind == "auth_only") && a.message_code.is_some());
     let paid = matches!(
         status,
         SessionStatus::Approved
