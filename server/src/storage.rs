@@ -220,20 +220,9 @@ impl Db {
         row.map(|r| SessionRow::from_row(&r)).transpose()
     }
 
-    /// `open → processing`, counting the attempt: the conditional UPDATE is
-    /// the lock that serialises pays on one session across relay instances.
-    /// The attempts count after the claim when this caller won.
-    pub async fn claim_session_for_payment(
-        &self,
-        id: &str,
-        max_attempts: u32,
-        at: i64,
-    ) -> DbResult<Option<i64>> {
-        claim_on(&self.writer, id, max_attempts, at).await
-    }
-
-    /// The claim and the ledger row of the attempt it starts, in one
-    /// transaction (one commit before the gateway call instead of two): either
+    /// `open → processing`, counting the attempt (the conditional UPDATE is
+    /// the lock that serialises pays on one session across relay instances),
+    /// and the ledger row of the attempt it starts, in one transaction: either
     /// the session is `processing` with its `pending` attempt recorded, or
     /// nothing changed. `attempt(n)` builds the row for the `n`th attempt.
     pub async fn claim_and_record_attempt(

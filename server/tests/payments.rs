@@ -605,25 +605,22 @@ async fn restart_resolves_a_charge_the_gateway_never_saw_and_the_shopper_can_pay
     let (id, token) = h.create_session(order("8.00")).await;
     // A relay died during a new-card charge (the card number died with it),
     // an hour ago, before the request reached the gateway.
-    assert!(
-        h.state
-            .db
-            .claim_session_for_payment(&id, 5, now())
-            .await
-            .unwrap()
-            .is_some()
-    );
-    let row = AttemptRow {
-        id: new_id("pa_"),
-        session_id: id.clone(),
-        kind: "auth_capture".into(),
-        channel: "aim".into(),
-        state: "pending".into(),
-        amount: "8.00".into(),
-        created_at: now() - 3600,
-        ..AttemptRow::default()
-    };
-    h.state.db.insert_attempt(&row).await.unwrap();
+    let claimed = h
+        .state
+        .db
+        .claim_and_record_attempt(&id, 5, now(), |_| AttemptRow {
+            id: new_id("pa_"),
+            session_id: id.clone(),
+            kind: "auth_capture".into(),
+            channel: "aim".into(),
+            state: "pending".into(),
+            amount: "8.00".into(),
+            created_at: now() - 3600,
+            ..AttemptRow::default()
+        })
+        .await
+        .unwrap();
+    assert!(claimed.is_some());
 
     // At start-up the relay looks the invoice up in the gateway's unsettled
     // transaction list: not there, long past any timeout → not charged.
